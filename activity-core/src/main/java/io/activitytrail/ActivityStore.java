@@ -1,0 +1,59 @@
+package io.activitytrail;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Where activities are kept: PostgreSQL ({@code JdbcActivityStore}) in production,
+ * {@link InMemoryActivityStore} for tests and demos. Every implementation must pass the contract
+ * suite in {@code activity-test-support} ({@code ActivityStoreContractTest}).
+ *
+ * <p>Implementations are thread-safe. {@link #write} is called from the writer thread of an
+ * {@link ActivityTrail} (or the caller's thread in synchronous mode); reads from any thread.
+ */
+public interface ActivityStore extends AutoCloseable {
+
+    /**
+     * Stores a batch. Idempotent: an activity whose id is already stored is skipped, so a batch can
+     * be retried any number of times without duplicates.
+     *
+     * @return how many rows were newly inserted, and which activities were refused for good (the
+     *     others are stored all the same)
+     * @throws ActivityStoreException when the batch could not be written for a reason that may pass
+     *     (database down, connection lost); nothing or all of the batch may have been stored, and
+     *     the caller retries it whole
+     */
+    WriteResult write(List<Activity> batch);
+
+    /**
+     * Reads one page of a user's timeline, newest first ({@code createdAt}, then {@code id},
+     * descending).
+     */
+    ActivityPage query(ActivityQuery query);
+
+    /** Summarises a user's activity in {@code [from, to)}; see {@link ActivityStats}. */
+    ActivityStats stats(String userId, Instant from, Instant to);
+
+    /**
+     * Streams every activity of a user, oldest first, to {@code sink} without holding them all in
+     * memory. The sink runs on the calling thread; an exception it throws ends the export.
+     *
+     * @return how many activities were passed to the sink
+     */
+    long export(String userId, Consumer<? super Activity> sink);
+
+    /**
+     * Deletes every activity of a user (right to erasure).
+     *
+     * @return how many were deleted
+     */
+    long eraseUser(String userId);
+
+    /** Deletes every activity created before {@code cutoff}. */
+    RetentionResult applyRetention(Instant cutoff);
+
+    /** Releases what the store holds (a pool it made itself, say). Default: nothing. */
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,128 @@
+package io.activitytrail.internal;
+
+import io.activitytrail.InvalidActivityException;
+import java.lang.reflect.Array;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Deep copies of the JSON-like maps an activity carries (metadata, device and location info):
+ * unmodifiable, made only of strings, numbers, booleans, nulls, lists and maps, and measured as
+ * UTF-8 JSON while copying so the size limit costs no serialisation.
+ */
+public final class JsonValues {
+    static final int MAX_DEPTH = 16;
+
+    private JsonValues() {}
+
+    public static Map<String, Object> copy(String field, @Nullable Map<String, ?> map, int maxBytes) {
+        if (map == null || map.isEmpty()) {
+            return Map.of();
+        }
+        Counter size = new Counter();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> copy = (Map<String, Object>) copyValue(field, map, size, 0);
+        if (size.bytes > maxBytes) {
+            throw new InvalidActivityException(field, "must be at most " + maxBytes
+                    + " bytes as JSON, but was " + size.bytes);
+        }
+        return copy;
+    }
+
+    private static final class Counter {
+        long bytes;
+    }
+
+    private static @Nullable Object copyValue(String field, @Nullable Object value, Counter size, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new InvalidActivityException(field, "must not be nested deeper than " + MAX_DEPTH + " levels");
+        }
+        if (value == null) {
+            size.bytes += 4;
+            return null;
+        }
+        if (value instanceof String || value instanceof Boolean || value instanceof Integer
+                || value instanceof Long || value instanceof Short || value instanceof Byte
+                || value instanceof BigInteger || value instanceof BigDecimal) {
+            size.bytes += value instanceof String s ? quotedLength(s) : value.toString().length();
+            return value instanceof Short || value instanceof Byte ? ((Number) value).intValue() : value;
+        }
+        if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            if (!Double.isFinite(d)) {
+                String s = String.valueOf(d); // JSON has no NaN or Infinity
+                size.bytes += quotedLength(s);
+                return s;
+            }
+            size.bytes += value.toString().length();
+            return value;
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>(Math.max(4, map.size() * 2));
+            size.bytes += 2 + Math.max(0, map.size() - 1);
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (e.getKey() == null) {
+                    throw new InvalidActivityException(field, "must not have a null key");
+                }
+                String key = e.getKey().toString();
+                size.bytes += quotedLength(key) + 1;
+                copy.put(key, copyValue(field, e.getValue(), size, depth + 1));
+            }
+            return Collections.unmodifiableMap(copy);
+        }
+        if (value instanceof Collection<?> collection) {
+            List<@Nullable Object> copy = new ArrayList<>(collection.size());
+            size.bytes += 2 + Math.max(0, collection.size() - 1);
+            for (Object element : collection) {
+                copy.add(copyValue(field, element, size, depth + 1));
+            }
+            return Collections.unmodifiableList(copy);
+        }
+        if (value.getClass().isArray()) {
+            int length = Array.getLength(value);
+            List<@Nullable Object> copy = new ArrayList<>(length);
+            size.bytes += 2 + Math.max(0, length - 1);
+            for (int i = 0; i < length; i++) {
+                copy.add(copyValue(field, Array.get(value, i), size, depth + 1));
+            }
+            return Collections.unmodifiableList(copy);
+        }
+        if (value instanceof Enum<?> e) {
+            size.bytes += quotedLength(e.name());
+            return e.name();
+        }
+        String s = value.toString();
+        size.bytes += quotedLength(s);
+        return s;
+    }
+
+    /** Length in bytes of {@code s} as a JSON string in UTF-8, quotes and escapes included. */
+    static long quotedLength(String s) {
+        long n = 2;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') {
+                n += 2;
+            } else if (c < 0x20) {
+                n += 6;
+            } else if (c < 0x80) {
+                n += 1;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+}
