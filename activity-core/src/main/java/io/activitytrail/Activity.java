@@ -29,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  *       to choose, so it is never a reason to reject an activity);</li>
  *   <li>{@code metadata}, {@code deviceInfo}, {@code locationInfo}: JSON-like values (strings,
  *       numbers, booleans, lists, maps; anything else becomes its {@code toString()}), at most
- *       {@value #MAX_JSON_BYTES} bytes each once serialised as JSON.</li>
+ *       {@value #MAX_JSON_BYTES} bytes each once serialised as JSON;</li>
+ *   <li>{@code createdAt}: from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z.</li>
  * </ul>
  * A value that breaks a rule makes {@code build()} throw {@link InvalidActivityException} naming
  * the field and the problem.
@@ -45,6 +46,10 @@ public final class Activity {
     public static final int MAX_USER_AGENT_LENGTH = 512;
     public static final int MAX_ID_LENGTH = 128;
     public static final int MAX_JSON_BYTES = 16 * 1024;
+    /** The earliest {@link #createdAt()}: a UUIDv7 cannot hold an earlier time. */
+    public static final Instant MIN_CREATED_AT = Instant.EPOCH;
+    /** The latest {@link #createdAt()}; later ones are typos, and overflow ids and cursors. */
+    public static final Instant MAX_CREATED_AT = Instant.parse("9999-12-31T23:59:59.999999Z");
 
     private static final Pattern ACTION = Pattern.compile("[a-z0-9_.:-]{1,100}");
 
@@ -317,8 +322,12 @@ public final class Activity {
             userAgent = Text.truncate(Text.neutralise(userAgent), MAX_USER_AGENT_LENGTH);
             sessionId = validateId("sessionId", sessionId);
             requestId = validateId("requestId", requestId);
-            Instant at = createdAt != null ? createdAt : Instant.now();
-            return new Activity(this, at.truncatedTo(ChronoUnit.MICROS));
+            Instant at = (createdAt != null ? createdAt : Instant.now()).truncatedTo(ChronoUnit.MICROS);
+            if (at.isBefore(MIN_CREATED_AT) || at.isAfter(MAX_CREATED_AT)) {
+                throw new InvalidActivityException("createdAt", "must be between " + MIN_CREATED_AT + " and "
+                        + MAX_CREATED_AT + ", but was " + at);
+            }
+            return new Activity(this, at);
         }
     }
 

@@ -98,7 +98,7 @@ public final class ActivityQuery {
         return Optional.ofNullable(requestId);
     }
 
-    /** Case-insensitive substring of the description. */
+    /** Case-insensitive substring of the description, matched literally ({@code %}, {@code _} are no wildcards). */
     public Optional<String> text() {
         return Optional.ofNullable(text);
     }

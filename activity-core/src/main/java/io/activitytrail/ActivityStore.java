@@ -28,7 +28,7 @@ public interface ActivityStore extends AutoCloseable {
 
     /**
      * Reads one page of a user's timeline, newest first ({@code createdAt}, then {@code id},
-     * descending).
+     * descending; ids compare as PostgreSQL's {@code uuid} does: unsigned, byte by byte).
      */
     ActivityPage query(ActivityQuery query);
 
@@ -36,8 +36,9 @@ public interface ActivityStore extends AutoCloseable {
     ActivityStats stats(String userId, Instant from, Instant to);
 
     /**
-     * Streams every activity of a user, oldest first, to {@code sink} without holding them all in
-     * memory. The sink runs on the calling thread; an exception it throws ends the export.
+     * Streams every activity of a user, oldest first ({@code createdAt}, then {@code id},
+     * ascending), to {@code sink} without holding them all in memory. The sink runs on the calling
+     * thread; an exception it throws ends the export.
      *
      * @return how many activities were passed to the sink
      */

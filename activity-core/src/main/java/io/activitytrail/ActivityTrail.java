@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,9 +23,13 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Thread-safe. The {@code log} methods never block on the database: they validate, build an
- * {@link Activity} and hand it to the write pipeline. They throw {@link InvalidActivityException}
+ * {@link Activity} and hand it to the write pipeline (a bounded queue drained by one writer
+ * thread, {@code activity-writer}, which enriches, batches, retries and, when the store stays
+ * down, spools to disk; see {@code docs/pipeline.md}). They throw {@link InvalidActivityException}
  * for values that break a rule (a programming error in the caller), and nothing else: a failing
- * store never reaches the caller.
+ * store never reaches the caller. They block only under {@link OverflowPolicy#BLOCK} with a full
+ * queue, or when the activity is written synchronously ({@link #logNow}, {@link Builder#synchronous},
+ * {@link Builder#synchronousSeverity}).
  */
 public interface ActivityTrail extends AutoCloseable {
 
@@ -32,7 +37,12 @@ public interface ActivityTrail extends AutoCloseable {
         return new Builder();
     }
 
-    /** Accepts an activity for writing; it is stored within about {@code flushInterval}. */
+    /**
+     * Accepts an activity for writing; it is stored within about {@code flushInterval}. Never
+     * blocks (except under {@link OverflowPolicy#BLOCK} with a full queue) and never throws: when
+     * the queue is full the {@link Builder#overflowPolicy overflow policy} decides, and every
+     * activity not kept is counted.
+     */
     void log(Activity activity);
 
     /**
@@ -46,7 +56,10 @@ public interface ActivityTrail extends AutoCloseable {
 
     /**
      * Stores an activity before returning, for events that must be durable before the response
-     * (a password change, say). Falls back to the pipeline (and so to the spool) if the store fails.
+     * (a password change, say): it is enriched and written on the caller's thread, in one attempt.
+     * If the store fails, it falls back to the pipeline (and so to retries and the spool); if the
+     * store refuses it for good, it is set aside like any rejected row. Never throws for pipeline
+     * reasons.
      */
     void logNow(Activity activity);
 
@@ -97,8 +110,20 @@ public interface ActivityTrail extends AutoCloseable {
                 .severity(Severity.WARNING).request(request).build());
     }
 
-    /** Returns when everything logged before the call is stored (or spooled). */
+    /**
+     * Returns when everything logged before the call is stored, spooled to disk, set aside as
+     * rejected or counted as dropped. While the store fails this takes as long as the retries of
+     * the batch in hand (see {@link Builder#retryMaxAttempts}). Returns at once after
+     * {@link #close()}, and when called on the writer thread itself (from a listener, say).
+     */
     void flush();
+
+    /**
+     * A snapshot of the write pipeline: UP, DEGRADED (retrying or spooling, nothing lost) or DOWN
+     * (losing activities, or closed), with queue depth, spool size, drops, the last error and the
+     * time of the last successful write. Cheap; safe to call from a health endpoint.
+     */
+    PipelineHealth health();
 
     /** One page of a user's timeline, newest first. */
     ActivityPage query(ActivityQuery query);
@@ -129,7 +154,11 @@ public interface ActivityTrail extends AutoCloseable {
     /** Deletes activities older than the retention period (default 2 years). */
     RetentionResult applyRetention();
 
-    /** Flushes within the shutdown timeout, spools the rest, stops the writer. Idempotent. */
+    /**
+     * Flushes within the shutdown timeout, spools the rest, stops the writer thread and releases
+     * the spool. Returns within {@code shutdownTimeout} plus about a second even when the store
+     * hangs. Idempotent. Activities logged after it are dropped and counted.
+     */
     @Override
     void close();
 
@@ -149,6 +178,16 @@ public interface ActivityTrail extends AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private MetricsListener metricsListener = MetricsListener.NONE;
         private LocationResolver locationResolver = LocationResolver.NONE;
+        private OverflowPolicy overflowPolicy = OverflowPolicy.SPOOL;
+        private Duration blockTimeout = Duration.ofMillis(100);
+        private Duration retryInitialDelay = Duration.ofMillis(100);
+        private Duration retryMaxDelay = Duration.ofSeconds(5);
+        private int retryMaxAttempts = 5;
+        private long spoolMaxBytes = 1L << 30;
+        private @Nullable Severity synchronousSeverity;
+        private boolean shutdownHook;
+        private byte @Nullable [] sessionIdHashKey;
+        private @Nullable ThreadFactory threadFactory;
 
         private Builder() {}
 
@@ -194,7 +233,10 @@ public interface ActivityTrail extends AutoCloseable {
             return this;
         }
 
-        /** Write every activity before {@code log} returns; default false (asynchronous). */
+        /**
+         * Write every activity before {@code log} returns, as {@link ActivityTrail#logNow} does;
+         * default false (asynchronous).
+         */
         public Builder synchronous(boolean synchronous) {
             this.synchronous = synchronous;
             return this;
@@ -206,6 +248,11 @@ public interface ActivityTrail extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Told of every pipeline event (enqueued, written, retried, spooled, replayed, dropped,
+         * rejected, queue depth); default none. See {@link MicrometerMetricsListener}. Its
+         * exceptions are caught and logged.
+         */
         public Builder metricsListener(MetricsListener metricsListener) {
             this.metricsListener = requireNonNull(metricsListener, "metricsListener");
             return this;
@@ -217,18 +264,127 @@ public interface ActivityTrail extends AutoCloseable {
             return this;
         }
 
+        /** What {@code log} does when the queue is full; default {@link OverflowPolicy#SPOOL}. */
+        public Builder overflowPolicy(OverflowPolicy overflowPolicy) {
+            this.overflowPolicy = requireNonNull(overflowPolicy, "overflowPolicy");
+            return this;
+        }
+
         /**
-         * Builds the trail and starts its writer thread.
+         * How long {@code log} waits for room in a full queue under {@link OverflowPolicy#BLOCK}
+         * before it drops and counts; default 100 ms, 0 to 1 min.
+         */
+        public Builder blockTimeout(Duration blockTimeout) {
+            this.blockTimeout = checkRange("blockTimeout", blockTimeout, Duration.ZERO, Duration.ofMinutes(1));
+            return this;
+        }
+
+        /**
+         * The wait before the first retry of a failed batch; later waits double up to
+         * {@link #retryMaxDelay}, each with random jitter (between half and all of it). Default
+         * 100 ms, 1 ms to 1 min.
+         */
+        public Builder retryInitialDelay(Duration retryInitialDelay) {
+            this.retryInitialDelay = checkRange("retryInitialDelay", retryInitialDelay,
+                    Duration.ofMillis(1), Duration.ofMinutes(1));
+            return this;
+        }
+
+        /**
+         * The longest wait between retries, and between probes of a store that is down; default
+         * 5 s, 1 ms to 10 min, at least {@link #retryInitialDelay} (checked by {@link #build()}).
+         */
+        public Builder retryMaxDelay(Duration retryMaxDelay) {
+            this.retryMaxDelay = checkRange("retryMaxDelay", retryMaxDelay, Duration.ofMillis(1), Duration.ofMinutes(10));
+            return this;
+        }
+
+        /**
+         * Write attempts per batch, the first included, before the batch is spooled to disk and the
+         * store is taken as down; default 5, 1 to 100.
+         */
+        public Builder retryMaxAttempts(int retryMaxAttempts) {
+            this.retryMaxAttempts = checkRange("retryMaxAttempts", retryMaxAttempts, 1, 100);
+            return this;
+        }
+
+        /**
+         * Most bytes the disk spool may hold; past it, activities that would be spooled are dropped
+         * and counted. Default 1 GiB, 64 KiB to 1 TiB.
+         */
+        public Builder spoolMaxBytes(long spoolMaxBytes) {
+            if (spoolMaxBytes < 64 * 1024L || spoolMaxBytes > (1L << 40)) {
+                throw new IllegalArgumentException("spoolMaxBytes must be between " + (64 * 1024L) + " and "
+                        + (1L << 40) + ", but was " + spoolMaxBytes);
+            }
+            this.spoolMaxBytes = spoolMaxBytes;
+            return this;
+        }
+
+        /**
+         * Activities of this severity or higher are written as by {@link ActivityTrail#logNow}
+         * even when logged with {@code log}; e.g. {@link Severity#CRITICAL}. Default: none.
+         */
+        public Builder synchronousSeverity(Severity synchronousSeverity) {
+            this.synchronousSeverity = requireNonNull(synchronousSeverity, "synchronousSeverity");
+            return this;
+        }
+
+        /**
+         * Registers a JVM shutdown hook that closes the trail; default false, since frameworks
+         * (servlet containers, Spring) close it themselves.
+         */
+        public Builder shutdownHook(boolean shutdownHook) {
+            this.shutdownHook = shutdownHook;
+            return this;
+        }
+
+        /**
+         * The key of the HMAC-SHA256 that replaces raw session ids (a live session id is a
+         * credential); at least 16 bytes, copied. Set it (from a secret store) to correlate session
+         * ids across restarts and instances. Default: a random key per process, so hashed session
+         * ids of different runs cannot be matched.
+         */
+        public Builder sessionIdHashKey(byte[] sessionIdHashKey) {
+            requireNonNull(sessionIdHashKey, "sessionIdHashKey");
+            if (sessionIdHashKey.length < 16) {
+                throw new IllegalArgumentException("sessionIdHashKey must be at least 16 bytes, but was "
+                        + sessionIdHashKey.length + " bytes");
+            }
+            this.sessionIdHashKey = sessionIdHashKey.clone();
+            return this;
+        }
+
+        /**
+         * Makes the writer thread; default: a daemon thread named {@code activity-writer}. For
+         * tests and hosts that manage their threads.
+         */
+        public Builder threadFactory(ThreadFactory threadFactory) {
+            this.threadFactory = requireNonNull(threadFactory, "threadFactory");
+            return this;
+        }
+
+        /**
+         * Builds the trail and starts its writer thread. The spool directory is created and
+         * locked here; if that fails the trail runs without a spool (what it would spool is
+         * dropped and counted, and {@link ActivityTrail#health()} says why).
          *
-         * @throws IllegalStateException when no store was set
+         * @throws IllegalStateException when no store was set, or when {@code retryMaxDelay} is
+         *     less than {@code retryInitialDelay}
          */
         public ActivityTrail build() {
             if (store == null) {
                 throw new IllegalStateException("store must be set");
             }
+            if (retryMaxDelay.compareTo(retryInitialDelay) < 0) {
+                throw new IllegalStateException("retryMaxDelay must not be less than retryInitialDelay ("
+                        + retryInitialDelay + "), but was " + retryMaxDelay);
+            }
             return new DefaultActivityTrail(new TrailConfig(store, batchSize, flushInterval, queueCapacity,
                     spoolDirectory, retention, shutdownTimeout, synchronous, clock, metricsListener,
-                    locationResolver));
+                    locationResolver, overflowPolicy, blockTimeout, retryInitialDelay, retryMaxDelay,
+                    retryMaxAttempts, spoolMaxBytes, synchronousSeverity, shutdownHook, sessionIdHashKey,
+                    threadFactory));
         }
 
         private static int checkRange(String name, int value, int min, int max) {

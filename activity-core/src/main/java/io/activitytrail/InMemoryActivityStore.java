@@ -29,9 +29,18 @@ import org.jspecify.annotations.Nullable;
  * JVM stops.
  */
 public final class InMemoryActivityStore implements ActivityStore {
+    /**
+     * Ids in PostgreSQL's uuid order: unsigned, byte by byte. Not {@link UUID#compareTo}, which
+     * compares signed longs and so puts ids starting with 8-f before those starting with 0-7.
+     */
+    static final Comparator<UUID> UUID_ORDER = (a, b) -> {
+        int c = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+        return c != 0 ? c : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+    };
+
     /** Timeline order: newest first, ties broken by id, as the PostgreSQL store sorts. */
     static final Comparator<Activity> NEWEST_FIRST =
-            Comparator.comparing(Activity::createdAt).thenComparing(Activity::id).reversed();
+            Comparator.comparing(Activity::createdAt).thenComparing(Activity::id, UUID_ORDER).reversed();
 
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, NavigableSet<Activity>> byUser = new HashMap<>();
@@ -118,17 +127,22 @@ public final class InMemoryActivityStore implements ActivityStore {
         ActivityCursor after = q.after().orElse(null);
         if (after != null) {
             p = p.and(a -> a.createdAt().isBefore(after.createdAt())
-                    || (a.createdAt().equals(after.createdAt()) && a.id().compareTo(after.id()) < 0));
+                    || (a.createdAt().equals(after.createdAt()) && UUID_ORDER.compare(a.id(), after.id()) < 0));
         }
         return p;
     }
 
     private static boolean sameIp(String a, String b) {
-        // IPv6 has many spellings of one address; compare the parsed bytes as PostgreSQL's inet does.
+        return ipKey(a).equals(ipKey(b));
+    }
+
+    /** IPv6 has many spellings of one address; compare the parsed address as PostgreSQL's inet does. */
+    private static Object ipKey(String ip) {
         try {
-            return java.net.InetAddress.getByName(a).equals(java.net.InetAddress.getByName(b));
+            // Only validated literals reach here, so this never resolves a name.
+            return java.net.InetAddress.getByName(ip);
         } catch (java.net.UnknownHostException e) {
-            return a.equalsIgnoreCase(b);
+            return ip.toLowerCase(Locale.ROOT);
         }
     }
 
@@ -146,7 +160,7 @@ public final class InMemoryActivityStore implements ActivityStore {
                     day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(to); day = day.plusDays(1)) {
                 perDay.put(day, 0L);
             }
-            Set<String> ips = new HashSet<>();
+            Set<Object> ips = new HashSet<>();
             Set<String> devices = new HashSet<>();
             @Nullable Instant lastLogin = null;
             for (Activity a : timeline) {
@@ -164,7 +178,7 @@ public final class InMemoryActivityStore implements ActivityStore {
                     failedLogins++;
                 }
                 if (a.ipAddress() != null) {
-                    ips.add(a.ipAddress());
+                    ips.add(ipKey(a.ipAddress()));
                 }
                 if (a.userAgent() != null) {
                     devices.add(a.userAgent());

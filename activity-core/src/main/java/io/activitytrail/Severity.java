@@ -1,5 +1,6 @@
 package io.activitytrail;
 
+import io.activitytrail.internal.Text;
 import java.util.Locale;
 
 /** How serious an activity is. Stored in lower case ({@code info}, {@code warning}, ...). */
@@ -26,6 +27,6 @@ public enum Severity {
             }
         }
         throw new IllegalArgumentException(
-                "severity must be one of info, warning, error, critical, but was \"" + value + "\"");
+                "severity must be one of info, warning, error, critical, but was " + Text.quoteForMessage(value));
     }
 }

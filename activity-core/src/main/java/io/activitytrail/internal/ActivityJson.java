@@ -1,6 +1,7 @@
 package io.activitytrail.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.activitytrail.Activity;
@@ -10,8 +11,14 @@ import org.jspecify.annotations.Nullable;
 
 /** The JSON shape of an activity (snake_case, as the columns are named), for export and the API. */
 public final class ActivityJson {
-    /** Shared, thread-safe; plain settings so output is the same everywhere. */
-    public static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    /**
+     * Shared, thread-safe; plain settings so output is the same everywhere, except that characters
+     * outside the BMP are written as 4 UTF-8 bytes (as PostgreSQL stores them and as
+     * {@link JsonValues} measures them) rather than as two escaped surrogates of 6 bytes each.
+     */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .build();
 
     private ActivityJson() {}
 

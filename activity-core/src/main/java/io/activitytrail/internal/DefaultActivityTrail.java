@@ -6,49 +6,205 @@ import io.activitytrail.Activity;
 import io.activitytrail.ActivityPage;
 import io.activitytrail.ActivityQuery;
 import io.activitytrail.ActivityStats;
+import io.activitytrail.ActivityStore;
 import io.activitytrail.ActivityTrail;
 import io.activitytrail.ExportFormat;
+import io.activitytrail.MetricsListener;
+import io.activitytrail.OverflowPolicy;
+import io.activitytrail.PipelineHealth;
 import io.activitytrail.RetentionResult;
+import io.activitytrail.WriteResult;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The {@link ActivityTrail} that {@link ActivityTrail.Builder#build()} makes. */
+/**
+ * The {@link ActivityTrail} that {@link ActivityTrail.Builder#build()} makes: the caller's side of
+ * the write pipeline (validate, offer to a bounded queue, overflow policy, synchronous writes,
+ * flush, close) in front of {@link WritePipeline}, the writer side.
+ */
 public final class DefaultActivityTrail implements ActivityTrail {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultActivityTrail.class);
+    private static final RateLimitedLog RATE_LIMITED = new RateLimitedLog(LOG);
     private static final Duration MIN_STATS_WINDOW = Duration.ofMinutes(1);
     private static final Duration MAX_STATS_WINDOW = Duration.ofDays(3660);
+    static final String WRITER_THREAD_NAME = "activity-writer";
 
     private final TrailConfig config;
+    private final ActivityStore store;
+    private final ArrayBlockingQueue<Activity> queue;
+    private final MetricsListener listener;
+    private final DiskSpool spool;
+    private final Enricher enricher;
+    private final WritePipeline pipeline;
+    private final OverflowPolicy overflowPolicy;
+    private final long blockTimeoutNanos;
+    /** Severities with this ordinal or higher are written synchronously; MAX_VALUE: none. */
+    private final int synchronousOrdinal;
+    private final @Nullable Thread shutdownHook;
+    private volatile boolean closed;
 
     public DefaultActivityTrail(TrailConfig config) {
         this.config = config;
+        this.store = config.store();
+        this.listener = GuardedMetricsListener.guard(config.metricsListener());
+        this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        this.overflowPolicy = config.overflowPolicy();
+        this.blockTimeoutNanos = config.blockTimeout().toNanos();
+        this.synchronousOrdinal = config.synchronous() ? 0
+                : config.synchronousSeverity() != null ? config.synchronousSeverity().ordinal() : Integer.MAX_VALUE;
+        this.enricher = new Enricher(new SessionIdHasher(config.sessionIdHashKey()), config.locationResolver(), listener);
+        this.spool = DiskSpool.open(config.spoolDirectory(), config.spoolMaxBytes());
+        RejectedLog rejectedLog = new RejectedLog(config.spoolDirectory(), config.clock());
+        this.pipeline = new WritePipeline(config, queue, spool, rejectedLog, enricher, listener);
+        ThreadFactory factory = config.threadFactory() != null ? config.threadFactory() : DefaultActivityTrail::writerThread;
+        pipeline.start(factory.newThread(pipeline));
+        if (config.shutdownHook()) {
+            shutdownHook = new Thread(this::close, "activity-trail-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        } else {
+            shutdownHook = null;
+        }
+    }
+
+    private static Thread writerThread(Runnable writer) {
+        Thread thread = new Thread(writer, WRITER_THREAD_NAME);
+        thread.setDaemon(true);
+        return thread;
     }
 
     @Override
     public void log(Activity activity) {
         requireNonNull(activity, "activity");
-        config.store().write(List.of(activity));
+        if (activity.severity().ordinal() >= synchronousOrdinal) {
+            logNow(activity);
+            return;
+        }
+        if (closed) {
+            afterClose(activity);
+            return;
+        }
+        // The fast path: one offer, no wake-up of the writer (it polls on a timer).
+        if (queue.offer(activity)) {
+            listener.onEnqueued();
+            if (closed) {
+                recheckAfterClose(activity);
+            }
+            return;
+        }
+        overflow(activity);
     }
 
     @Override
-    public void log(String userId, String action, @org.jspecify.annotations.Nullable String description) {
+    public void log(String userId, String action, @Nullable String description) {
         log(Activity.builder(userId, action).description(description).createdAt(config.clock().instant()).build());
+    }
+
+    /** A close() that ran between the check and the offer may have missed this activity. */
+    private void recheckAfterClose(Activity activity) {
+        if (queue.remove(activity)) {
+            afterClose(activity);
+        }
+    }
+
+    private void afterClose(Activity activity) {
+        RATE_LIMITED.warn("closed", "An activity was logged after the ActivityTrail was closed; dropped and counted");
+        pipeline.drop(activity, MetricsListener.DROPPED_CLOSED);
+    }
+
+    private void overflow(Activity activity) {
+        pipeline.wake();
+        switch (overflowPolicy) {
+            case DROP -> pipeline.drop(activity, MetricsListener.DROPPED_QUEUE_FULL);
+            case BLOCK -> {
+                boolean queued = false;
+                try {
+                    queued = queue.offer(activity, blockTimeoutNanos, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (queued) {
+                    listener.onEnqueued();
+                    if (closed) {
+                        recheckAfterClose(activity);
+                    }
+                } else {
+                    pipeline.drop(activity, MetricsListener.DROPPED_BLOCK_TIMEOUT);
+                }
+            }
+            case SPOOL -> {
+                // The raw session id must never reach the disk; the rest of enrichment waits for the replay.
+                pipeline.spoolOrDrop(List.of(enricher.protect(activity)), false, false);
+            }
+        }
     }
 
     @Override
     public void logNow(Activity activity) {
         requireNonNull(activity, "activity");
-        config.store().write(List.of(activity));
+        if (closed) {
+            afterClose(activity);
+            return;
+        }
+        if (!pipeline.storeDown()) {
+            Activity enriched = enricher.enrich(activity);
+            long start = System.nanoTime();
+            try {
+                WriteResult result = store.write(List.of(enriched));
+                pipeline.succeeded(result, 1, start, WritePipeline.Kind.NOW);
+                return;
+            } catch (RuntimeException | Error e) {
+                pipeline.recordError(e);
+                RATE_LIMITED.warn("logNow", "A synchronous activity write failed; the activity goes through the "
+                        + "pipeline (retries, spool) instead", e);
+            }
+        }
+        // The store is failing: the pipeline retries and spools it. It gets the raw activity and enriches it again.
+        if (queue.offer(activity)) {
+            listener.onEnqueued();
+            if (closed) {
+                recheckAfterClose(activity);
+            }
+        } else {
+            overflow(activity);
+        }
     }
 
     @Override
-    public void flush() {}
+    public void flush() {
+        if (!closed) {
+            pipeline.flush();
+        }
+    }
+
+    @Override
+    public PipelineHealth health() {
+        PipelineHealth.Status status;
+        if (closed || pipeline.finished()) {
+            status = PipelineHealth.Status.DOWN;
+        } else if (pipeline.storeDown()) {
+            status = spool.hasRoomFor(64 * 1024) ? PipelineHealth.Status.DEGRADED : PipelineHealth.Status.DOWN;
+        } else if (pipeline.retrying() || spool.hasPending()) {
+            status = PipelineHealth.Status.DEGRADED;
+        } else {
+            status = PipelineHealth.Status.UP;
+        }
+        String lastError = pipeline.lastError();
+        if (lastError == null && !spool.usable()) {
+            lastError = spool.unavailableReason();
+        }
+        return new PipelineHealth(status, queue.size(), spool.bytes(), spool.segmentCount(),
+                pipeline.dropped.sum(), pipeline.rejected.sum(), lastError, pipeline.lastSuccessfulWrite());
+    }
 
     @Override
     public ActivityPage query(ActivityQuery query) {
@@ -102,6 +258,34 @@ public final class DefaultActivityTrail implements ActivityTrail {
         return result;
     }
 
+    /**
+     * Flushes within the shutdown timeout, spools what is left and stops the writer; see
+     * {@link ActivityTrail#close()}. Does not close the store: it belongs to the caller.
+     */
     @Override
-    public void close() {}
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        int spooled = pipeline.shutdown(deadline);
+        spool.close();
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException ignored) {
+                // The JVM is shutting down already.
+            }
+        }
+        PipelineHealth health = health();
+        if (spooled > 0 || health.spoolBytes() > 0) {
+            LOG.info("ActivityTrail closed; {} bytes of activities wait in the spool {} for the next start",
+                    health.spoolBytes(), config.spoolDirectory());
+        } else {
+            LOG.debug("ActivityTrail closed");
+        }
+    }
 }

@@ -33,6 +33,8 @@ public final class ExportWriter implements Consumer<Activity> {
             json = ActivityJson.MAPPER.getFactory().createGenerator(writer);
             json.setRootValueSeparator(null);
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            // Each row is flushed into the buffered writer only, not through to the caller's stream.
+            json.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
         } else {
             json = null;
             writer.write(CSV_HEADER);

@@ -22,18 +22,32 @@ public final class JsonValues {
 
     private JsonValues() {}
 
+    /**
+     * Copies {@code map} deeply into unmodifiable maps and lists of JSON values.
+     *
+     * @throws InvalidActivityException naming {@code field} when the copy is larger than
+     *     {@code maxBytes} as UTF-8 JSON, nested deeper than {@value #MAX_DEPTH} levels, or has a null key
+     */
     public static Map<String, Object> copy(String field, @Nullable Map<String, ?> map, int maxBytes) {
         if (map == null || map.isEmpty()) {
             return Map.of();
         }
+        Measured measured = measure(field, map);
+        if (measured.bytes() > maxBytes) {
+            throw new InvalidActivityException(field, "must be at most " + maxBytes
+                    + " bytes as JSON, but was " + measured.bytes());
+        }
+        return measured.copy();
+    }
+
+    /** The copy and its size in bytes as UTF-8 JSON. */
+    record Measured(Map<String, Object> copy, long bytes) {}
+
+    static Measured measure(String field, Map<String, ?> map) {
         Counter size = new Counter();
         @SuppressWarnings("unchecked")
         Map<String, Object> copy = (Map<String, Object>) copyValue(field, map, size, 0);
-        if (size.bytes > maxBytes) {
-            throw new InvalidActivityException(field, "must be at most " + maxBytes
-                    + " bytes as JSON, but was " + size.bytes);
-        }
-        return copy;
+        return new Measured(copy, size.bytes);
     }
 
     private static final class Counter {
@@ -41,9 +55,6 @@ public final class JsonValues {
     }
 
     private static @Nullable Object copyValue(String field, @Nullable Object value, Counter size, int depth) {
-        if (depth > MAX_DEPTH) {
-            throw new InvalidActivityException(field, "must not be nested deeper than " + MAX_DEPTH + " levels");
-        }
         if (value == null) {
             size.bytes += 4;
             return null;
@@ -63,6 +74,12 @@ public final class JsonValues {
             }
             size.bytes += value.toString().length();
             return value;
+        }
+        if (value instanceof Map<?, ?> || value instanceof Collection<?> || value.getClass().isArray()) {
+            // Only containers nest; a cycle (a map holding itself) ends here too.
+            if (depth >= MAX_DEPTH) {
+                throw new InvalidActivityException(field, "must not be nested deeper than " + MAX_DEPTH + " levels");
+            }
         }
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> copy = new LinkedHashMap<>(Math.max(4, map.size() * 2));
@@ -119,6 +136,8 @@ public final class JsonValues {
             } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                 n += 4;
                 i++;
+            } else if (Character.isSurrogate(c)) {
+                n += 6; // a lone surrogate has no UTF-8 form; Jackson writes it as an escape
             } else {
                 n += 3;
             }

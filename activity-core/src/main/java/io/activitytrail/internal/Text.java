@@ -143,7 +143,7 @@ public final class Text {
         }
         while (i < n) {
             int start = i;
-            while (i < n && Character.digit(s.charAt(i), 16) >= 0) {
+            while (i < n && isAsciiHexDigit(s.charAt(i))) {
                 i++;
             }
             if (i < n && s.charAt(i) == '.') {
@@ -173,5 +173,10 @@ public final class Text {
             }
         }
         return doubleColon >= 0 ? groups < 8 : groups == 8;
+    }
+
+    // Not Character.digit: it also takes Arabic-Indic and full-width digits, which no database parses.
+    private static boolean isAsciiHexDigit(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 }

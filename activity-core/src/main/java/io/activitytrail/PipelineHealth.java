@@ -1,0 +1,45 @@
+package io.activitytrail;
+
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A snapshot of the write pipeline, for health checks and dashboards; see
+ * {@link ActivityTrail#health()}.
+ *
+ * @param status UP, DEGRADED or DOWN; see {@link Status}
+ * @param queueDepth activities waiting in memory for the writer
+ * @param spoolBytes bytes held in the disk spool (activities waiting for replay)
+ * @param spoolSegments files in the disk spool
+ * @param dropped activities dropped since start (queue or spool full, closed trail); never silent
+ * @param rejected activities the store refused for good since start (set aside, see the spool
+ *     directory's {@code rejected-*.ndjson})
+ * @param lastError the message of the last write failure, or null when none happened since start
+ * @param lastSuccessfulWrite when a write to the store last succeeded, or null when none did yet
+ */
+public record PipelineHealth(
+        Status status,
+        int queueDepth,
+        long spoolBytes,
+        int spoolSegments,
+        long dropped,
+        long rejected,
+        @Nullable String lastError,
+        @Nullable Instant lastSuccessfulWrite) {
+
+    /** The state of the write pipeline. */
+    public enum Status {
+        /** The store takes writes and the spool is empty. */
+        UP,
+        /**
+         * Nothing is being lost, but not everything is in the store yet: the store is failing and
+         * batches are retried or spooled to disk, or spooled activities wait to be replayed.
+         */
+        DEGRADED,
+        /**
+         * Activities are being lost or cannot be written at all: the store is failing and the spool
+         * is full or unusable, or the trail is closed.
+         */
+        DOWN
+    }
+}

@@ -1,0 +1,474 @@
+package io.activitytrail.internal;
+
+import io.activitytrail.Activity;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The disk spool: activities the store could not take, kept until it can. Append-only segment
+ * files {@code spool-<20-digit sequence>.seg} in one directory, each an 8-byte header
+ * {@code ATSPOOL1} followed by records {@code [int payload length][int CRC32 of payload][payload]}
+ * (big-endian; payload per {@link SpoolCodec}). Records are read back oldest segment first; a
+ * segment is deleted only once every record in it was {@link #commit committed} (stored). A record
+ * with a bad checksum is skipped; a torn tail (a write cut by a crash) ends its segment; both are
+ * counted, neither is fatal. The directory is locked ({@code spool.lock}) so that two trails never
+ * share it. Total size is bounded; an append that does not fit is refused. Thread-safe: appends come
+ * from the writer thread and, on queue overflow, from callers.
+ */
+final class DiskSpool implements AutoCloseable {
+    static final String LOCK_FILE = "spool.lock";
+    /** Where replay stood in a half-replayed segment at close, so that a clean restart does not store those rows again. */
+    static final String CURSOR_FILE = "replay.pos";
+    static final int SEGMENT_HEADER = 8;
+    static final int RECORD_HEADER = 8;
+    static final int MAX_PAYLOAD = 1 << 20;
+
+    private static final Logger LOG = LoggerFactory.getLogger(DiskSpool.class);
+    private static final RateLimitedLog RATE_LIMITED = new RateLimitedLog(LOG);
+    private static final byte[] MAGIC = "ATSPOOL1".getBytes(StandardCharsets.US_ASCII);
+    private static final Pattern SEGMENT = Pattern.compile("spool-(\\d{20})\\.seg");
+
+    /** Records read from one segment; hand it back to {@link #commit} once they are stored. */
+    record Chunk(long segment, long endPosition, List<SpoolCodec.Decoded> records, int skipped,
+            @Nullable String skipReason, boolean endOfSegment) {}
+
+    private final Path directory;
+    private final long maxBytes;
+    private final long segmentBytes;
+    private final @Nullable FileChannel lockChannel;
+    private final @Nullable FileLock lock;
+    private final @Nullable String unavailable;
+    private final TreeMap<Long, Long> segments = new TreeMap<>();
+    private volatile long totalBytes;
+    private volatile int segmentCount;
+    private volatile @Nullable String lastError;
+    private @Nullable FileChannel out;
+    private long outSegment = -1;
+    private long nextSegment;
+    private long readSegment = -1;
+    private long readPosition;
+    private boolean closed;
+
+    private DiskSpool(Path directory, long maxBytes, @Nullable FileChannel lockChannel, @Nullable FileLock lock,
+            @Nullable String unavailable) {
+        this.directory = directory;
+        this.maxBytes = maxBytes;
+        this.segmentBytes = Math.max(64 * 1024L, Math.min(64L << 20, maxBytes / 8));
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.unavailable = unavailable;
+    }
+
+    /** Opens (creating and locking) the spool directory. Never throws: a spool that cannot be used says why in {@link #unavailableReason()}. */
+    static DiskSpool open(Path directory, long maxBytes) {
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(directory);
+            channel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                return unusable(directory, maxBytes, "spool directory " + directory + " is locked by another process");
+            }
+            DiskSpool spool = new DiskSpool(directory, maxBytes, channel, lock, null);
+            spool.scan();
+            return spool;
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(channel);
+            return unusable(directory, maxBytes, "spool directory " + directory + " is used by another ActivityTrail in this JVM");
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel);
+            return unusable(directory, maxBytes, "cannot open spool directory " + directory + ": " + e);
+        }
+    }
+
+    private static DiskSpool unusable(Path directory, long maxBytes, String reason) {
+        LOG.error("{}; activities that would be spooled are dropped and counted instead", reason);
+        return new DiskSpool(directory, maxBytes, null, null, reason);
+    }
+
+    private void scan() throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "spool-*.seg")) {
+            for (Path file : files) {
+                Matcher m = SEGMENT.matcher(file.getFileName().toString());
+                if (m.matches()) {
+                    long seq = Long.parseLong(m.group(1));
+                    segments.put(seq, Files.size(file));
+                    nextSegment = Math.max(nextSegment, seq + 1);
+                }
+            }
+        }
+        updateTotals();
+        Path cursor = directory.resolve(CURSOR_FILE);
+        if (Files.exists(cursor)) {
+            try {
+                String[] parts = Files.readString(cursor, StandardCharsets.US_ASCII).trim().split(" ");
+                long seq = Long.parseLong(parts[0]);
+                long position = Long.parseLong(parts[1]);
+                Long size = segments.get(seq);
+                if (size != null && position >= SEGMENT_HEADER && position <= size) {
+                    readSegment = seq;
+                    readPosition = position;
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Ignoring unreadable replay cursor {}: the segment is replayed from its start (harmless)", cursor);
+            }
+            // Used once: segment numbers may start over once the spool is empty.
+            Files.delete(cursor);
+        }
+        if (!segments.isEmpty()) {
+            LOG.info("Spool {} holds {} segments ({} bytes) from an earlier run; they are replayed once the store takes writes",
+                    directory, segmentCount, totalBytes);
+        }
+    }
+
+    /** Why the spool cannot be used, or null when it can. */
+    @Nullable String unavailableReason() {
+        return unavailable;
+    }
+
+    boolean usable() {
+        return unavailable == null;
+    }
+
+    /** Whether records wait to be replayed. */
+    boolean hasPending() {
+        return segmentCount > 0;
+    }
+
+    long bytes() {
+        return totalBytes;
+    }
+
+    int segmentCount() {
+        return segmentCount;
+    }
+
+    /** Whether a record of about {@code bytes} would still fit. */
+    boolean hasRoomFor(long bytes) {
+        return unavailable == null && totalBytes + bytes + SEGMENT_HEADER <= maxBytes;
+    }
+
+    @Nullable String lastError() {
+        return lastError;
+    }
+
+    /**
+     * Appends activities, all or none.
+     *
+     * @param described whether they went through {@link Enricher#describe} (their session ids must
+     *     already be protected either way)
+     * @param force whether to sync to disk before returning
+     * @return whether they were appended; false when the spool is full, unusable or closed
+     */
+    boolean append(List<Activity> activities, boolean described, boolean force) {
+        if (unavailable != null || activities.isEmpty()) {
+            return unavailable == null;
+        }
+        List<byte[]> payloads = new ArrayList<>(activities.size());
+        int size = 0;
+        for (Activity activity : activities) {
+            byte[] payload = SpoolCodec.encode(activity, described);
+            payloads.add(payload);
+            size += RECORD_HEADER + payload.length;
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(size);
+        CRC32 crc = new CRC32();
+        for (byte[] payload : payloads) {
+            crc.reset();
+            crc.update(payload);
+            buffer.putInt(payload.length).putInt((int) crc.getValue()).put(payload);
+        }
+        buffer.flip();
+        return write(buffer, force);
+    }
+
+    private synchronized boolean write(ByteBuffer records, boolean force) {
+        if (closed) {
+            return false;
+        }
+        int size = records.remaining();
+        boolean roll = out == null || (segments.getOrDefault(outSegment, 0L) + size > segmentBytes
+                && segments.getOrDefault(outSegment, 0L) > SEGMENT_HEADER);
+        if (totalBytes + size + (roll ? SEGMENT_HEADER : 0) > maxBytes) {
+            return false;
+        }
+        long start = -1;
+        try {
+            if (roll) {
+                sealActive();
+                startSegment();
+            }
+            FileChannel channel = out;
+            start = channel.position();
+            while (records.hasRemaining()) {
+                channel.write(records);
+            }
+            if (force) {
+                channel.force(false);
+            }
+            segments.merge(outSegment, (long) size, Long::sum);
+            updateTotals();
+            return true;
+        } catch (IOException | RuntimeException e) {
+            lastError = e.toString();
+            RATE_LIMITED.warn("append", "Cannot append to the spool in " + directory, e);
+            abandonActive(start);
+            return false;
+        }
+    }
+
+    private void startSegment() throws IOException {
+        long seq = nextSegment++;
+        FileChannel channel = FileChannel.open(segmentPath(seq), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            ByteBuffer header = ByteBuffer.wrap(MAGIC);
+            while (header.hasRemaining()) {
+                channel.write(header);
+            }
+        } catch (IOException e) {
+            channel.close();
+            Files.deleteIfExists(segmentPath(seq));
+            throw e;
+        }
+        out = channel;
+        outSegment = seq;
+        segments.put(seq, (long) SEGMENT_HEADER);
+        updateTotals();
+    }
+
+    /** After a failed write: cut what was half written and start a new segment next time. */
+    private void abandonActive(long start) {
+        FileChannel channel = out;
+        if (channel == null) {
+            return;
+        }
+        try {
+            if (start >= 0) {
+                channel.truncate(start);
+            }
+            segments.put(outSegment, channel.size());
+        } catch (IOException ignored) {
+            // A torn tail is skipped and counted at replay.
+        }
+        closeQuietly(channel);
+        out = null;
+        outSegment = -1;
+        updateTotals();
+    }
+
+    private void sealActive() throws IOException {
+        FileChannel channel = out;
+        if (channel != null) {
+            out = null;
+            outSegment = -1;
+            try {
+                channel.force(false);
+            } finally {
+                channel.close();
+            }
+        }
+    }
+
+    /**
+     * Reads up to {@code maxRecords} records, from where the last commit left off in the oldest
+     * segment. Reading again without a commit returns the same records. Returns null when nothing
+     * is pending or the spool cannot be read now.
+     */
+    synchronized @Nullable Chunk read(int maxRecords) {
+        while (!closed && unavailable == null) {
+            if (readSegment < 0) {
+                if (segments.isEmpty()) {
+                    return null;
+                }
+                readSegment = segments.firstKey();
+                readPosition = 0;
+            }
+            if (readSegment == outSegment) {
+                try {
+                    sealActive(); // appends go to a new segment from now on
+                } catch (IOException e) {
+                    lastError = e.toString();
+                }
+            }
+            try {
+                return readFrom(readSegment, maxRecords);
+            } catch (NoSuchFileException e) {
+                segments.remove(readSegment);
+                updateTotals();
+                readSegment = -1;
+            } catch (IOException e) {
+                lastError = e.toString();
+                RATE_LIMITED.warn("read", "Cannot read the spool in " + directory, e);
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private Chunk readFrom(long seq, int maxRecords) throws IOException {
+        Path file = segmentPath(seq);
+        List<SpoolCodec.Decoded> records = new ArrayList<>(Math.min(maxRecords, 1024));
+        int skipped = 0;
+        String reason = null;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            long position = readPosition;
+            if (position == 0) {
+                ByteBuffer header = ByteBuffer.allocate(SEGMENT_HEADER);
+                while (header.hasRemaining() && channel.read(header) >= 0) {
+                    // fill
+                }
+                if (header.hasRemaining() || !Arrays.equals(header.array(), MAGIC)) {
+                    // A crash while the segment was being made, or not our file: nothing readable in it.
+                    return new Chunk(seq, size, List.of(), size > 0 ? 1 : 0, "bad segment header", true);
+                }
+                position = SEGMENT_HEADER;
+            }
+            channel.position(position);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024));
+            CRC32 crc = new CRC32();
+            while (records.size() < maxRecords && position < size) {
+                if (size - position < RECORD_HEADER) {
+                    skipped++;
+                    reason = "torn record at the end of a segment";
+                    position = size;
+                    break;
+                }
+                int length = in.readInt();
+                int checksum = in.readInt();
+                if (length < 2 || length > MAX_PAYLOAD) {
+                    // Cannot find the next record after a corrupt length: the rest of the segment is lost.
+                    skipped++;
+                    reason = "corrupt record length";
+                    position = size;
+                    break;
+                }
+                if (size - position - RECORD_HEADER < length) {
+                    skipped++;
+                    reason = "torn record at the end of a segment";
+                    position = size;
+                    break;
+                }
+                byte[] payload = new byte[length];
+                in.readFully(payload);
+                position += RECORD_HEADER + length;
+                crc.reset();
+                crc.update(payload);
+                if ((int) crc.getValue() != checksum) {
+                    skipped++;
+                    reason = "checksum mismatch";
+                    continue;
+                }
+                try {
+                    records.add(SpoolCodec.decode(payload));
+                } catch (IllegalArgumentException e) {
+                    skipped++;
+                    reason = "undecodable record";
+                }
+            }
+            return new Chunk(seq, position, records, skipped, reason, position >= size);
+        }
+    }
+
+    /** Marks a chunk's records as stored; deletes its segment when it was the last of it. */
+    synchronized void commit(Chunk chunk) {
+        if (chunk.segment() != readSegment) {
+            return;
+        }
+        readPosition = chunk.endPosition();
+        if (chunk.endOfSegment()) {
+            try {
+                Files.deleteIfExists(segmentPath(chunk.segment()));
+            } catch (IOException e) {
+                lastError = e.toString();
+                RATE_LIMITED.warn("delete", "Cannot delete replayed spool segment " + segmentPath(chunk.segment())
+                        + "; it will be replayed again (harmless: replay is idempotent)", e);
+            }
+            segments.remove(chunk.segment());
+            updateTotals();
+            readSegment = -1;
+            readPosition = 0;
+        }
+    }
+
+    private void updateTotals() {
+        long total = 0;
+        for (Map.Entry<Long, Long> e : segments.entrySet()) {
+            total += e.getValue();
+        }
+        totalBytes = total;
+        segmentCount = segments.size();
+    }
+
+    Path segmentPath(long seq) {
+        return directory.resolve(String.format("spool-%020d.seg", seq));
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    /** Syncs and closes the open segment and releases the directory lock. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            sealActive();
+        } catch (IOException e) {
+            LOG.warn("Cannot sync the spool in {} at close", directory, e);
+        }
+        if (unavailable == null && readSegment >= 0 && readPosition > SEGMENT_HEADER) {
+            try {
+                Files.writeString(directory.resolve(CURSOR_FILE), readSegment + " " + readPosition + "\n",
+                        StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                LOG.warn("Cannot save the replay cursor in {}; the segment is replayed from its start (harmless)", directory, e);
+            }
+        }
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+        } catch (IOException ignored) {
+            // Released when the channel closes anyway.
+        }
+        closeQuietly(lockChannel);
+    }
+
+    private static void closeQuietly(@Nullable FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // Nothing left to do.
+            }
+        }
+    }
+}

@@ -1,0 +1,527 @@
+package io.activitytrail.internal;
+
+import io.activitytrail.Activity;
+import io.activitytrail.ActivityStore;
+import io.activitytrail.MetricsListener;
+import io.activitytrail.RejectedActivity;
+import io.activitytrail.WriteResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The writer side of the pipeline, run by one thread ({@code activity-writer}).
+ *
+ * <p>Hand-off: callers only {@code offer} to the bounded queue; they never wake the writer (an
+ * unpark per offer costs the caller microseconds). The writer instead parks on a timer: at most
+ * {@link #TICK_NANOS} (or {@code flushInterval} if shorter) while the queue is short of a batch,
+ * and not at all while a full batch waits. Only slow paths wake it early: {@code flush()},
+ * {@code close()}, and callers that find the queue full.
+ *
+ * <p>Items stay in the queue until their batch is due, so that {@code close()} can always take
+ * over what is left, even while the writer hangs in a store call.
+ */
+final class WritePipeline implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(WritePipeline.class);
+    private static final RateLimitedLog RATE_LIMITED = new RateLimitedLog(LOG);
+    static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** A generous guess of what spooling one activity costs, for the shutdown deadline. */
+    private static final long SPOOL_NANOS_PER_ACTIVITY = 20_000;
+
+    private final ActivityStore store;
+    private final ArrayBlockingQueue<Activity> queue;
+    private final DiskSpool spool;
+    private final RejectedLog rejectedLog;
+    private final Enricher enricher;
+    private final MetricsListener listener;
+    private final Clock clock;
+    private final int batchSize;
+    private final long flushIntervalNanos;
+    private final long tickNanos;
+    private final long retryInitialNanos;
+    private final long retryMaxNanos;
+    private final int retryMaxAttempts;
+    private final ConcurrentLinkedQueue<FlushRequest> flushRequests = new ConcurrentLinkedQueue<>();
+    private final CountDownLatch finished = new CountDownLatch(1);
+    final LongAdder dropped = new LongAdder();
+    final LongAdder rejected = new LongAdder();
+
+    // Writer thread only.
+    private final List<FlushRequest> pendingFlushes = new ArrayList<>();
+    private long taken;
+    private long firstSeenNanos = -1;
+    private long nextProbeNanos;
+    private long probeDelayNanos;
+
+    // Read by other threads.
+    private volatile long done;
+    private volatile boolean storeDown;
+    private volatile boolean retrying;
+    private volatile @Nullable String lastError;
+    private volatile @Nullable Instant lastSuccessfulWrite;
+    private volatile boolean shuttingDown;
+    private volatile long shutdownDeadlineNanos;
+    private volatile boolean abandoned;
+    private volatile @Nullable Thread thread;
+    /** The batch the writer is working on (not yet stored or spooled), for a takeover by close(). */
+    private volatile @Nullable InFlight inFlight;
+    /** Makes "take from the queue and publish as in flight" atomic with respect to a takeover. */
+    private final Object handOver = new Object();
+
+    private record InFlight(List<Activity> activities, boolean enriched) {}
+
+    WritePipeline(TrailConfig config, ArrayBlockingQueue<Activity> queue, DiskSpool spool, RejectedLog rejectedLog,
+            Enricher enricher, MetricsListener listener) {
+        this.store = config.store();
+        this.queue = queue;
+        this.spool = spool;
+        this.rejectedLog = rejectedLog;
+        this.enricher = enricher;
+        this.listener = listener;
+        this.clock = config.clock();
+        this.batchSize = config.batchSize();
+        this.flushIntervalNanos = config.flushInterval().toNanos();
+        this.tickNanos = Math.min(TICK_NANOS, flushIntervalNanos);
+        this.retryInitialNanos = config.retryInitialDelay().toNanos();
+        this.retryMaxNanos = config.retryMaxDelay().toNanos();
+        this.retryMaxAttempts = config.retryMaxAttempts();
+        this.probeDelayNanos = retryInitialNanos;
+    }
+
+    void start(Thread writerThread) {
+        this.thread = writerThread;
+        writerThread.start();
+    }
+
+    @Nullable Thread thread() {
+        return thread;
+    }
+
+    /** Wakes the writer early; for slow paths only (flush, close, a full queue). */
+    void wake() {
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!abandoned) {
+                try {
+                    if (!step()) {
+                        break;
+                    }
+                } catch (RuntimeException | Error e) {
+                    // Nothing may stop the writer; what was in hand is still in the queue or spooled.
+                    recordError(e);
+                    RATE_LIMITED.warn("writer", "Unexpected failure in the activity writer; it goes on", e);
+                    LockSupport.parkNanos(tickNanos);
+                }
+            }
+        } finally {
+            finished.countDown();
+            pendingFlushes.forEach(FlushRequest::complete);
+            FlushRequest r;
+            while ((r = flushRequests.poll()) != null) {
+                r.complete();
+            }
+        }
+    }
+
+    /** One round of the writer loop; false when shut down and nothing is left. */
+    private boolean step() {
+        acceptFlushRequests();
+        long now = System.nanoTime();
+        boolean worked = false;
+        boolean shutdown = shuttingDown;
+
+        // Replay the spool a chunk at a time, taking turns with new batches so that a long replay
+        // does not fill the queue; while the store is down, a replay attempt is the probe.
+        if (!shutdown && spool.hasPending() && (!storeDown || now - nextProbeNanos >= 0)) {
+            replayChunk();
+            worked = true;
+        }
+
+        int depth = queue.size();
+        if (depth == 0) {
+            firstSeenNanos = -1;
+        } else if (firstSeenNanos < 0) {
+            firstSeenNanos = now;
+        }
+        boolean due = depth >= batchSize
+                || (depth > 0 && (shutdown || !pendingFlushes.isEmpty() || now - firstSeenNanos >= flushIntervalNanos));
+        if (due) {
+            List<Activity> batch = new ArrayList<>(Math.min(depth, batchSize));
+            synchronized (handOver) {
+                if (abandoned) {
+                    return false;
+                }
+                queue.drainTo(batch, batchSize);
+                inFlight = new InFlight(batch, false);
+            }
+            taken += batch.size();
+            firstSeenNanos = queue.isEmpty() ? -1 : now;
+            if (!batch.isEmpty()) {
+                listener.onQueueDepth(depth);
+                processBatch(batch);
+                worked = true;
+            } else {
+                inFlight = null;
+            }
+        }
+        completeFlushes();
+        if (shutdown && queue.isEmpty()) {
+            return false;
+        }
+        if (!worked) {
+            listener.onQueueDepth(depth);
+            long park = tickNanos;
+            if (firstSeenNanos >= 0) {
+                park = Math.min(park, Math.max(0, firstSeenNanos + flushIntervalNanos - now));
+            }
+            if (storeDown && spool.hasPending()) {
+                park = Math.min(park, Math.max(0, nextProbeNanos - now));
+            }
+            if (park > 0 && flushRequests.isEmpty() && !shuttingDown) {
+                LockSupport.parkNanos(this, park);
+            }
+        }
+        return true;
+    }
+
+    private void processBatch(List<Activity> raw) {
+        List<Activity> batch = new ArrayList<>(raw.size());
+        for (Activity activity : raw) {
+            batch.add(enricher.enrich(activity));
+        }
+        inFlight = new InFlight(batch, true);
+        if (!writeWithRetries(batch)) {
+            spoolOrDrop(batch, true, true);
+        }
+        inFlight = null;
+        done += raw.size();
+    }
+
+    /** True when stored (or abandoned); false when it should be spooled. */
+    private boolean writeWithRetries(List<Activity> batch) {
+        if (storeDown && spool.usable() && spool.hasPending()) {
+            return false; // the store is known to be down: straight to the spool, in order behind the rest
+        }
+        try {
+            for (int attempt = 1; ; attempt++) {
+                if (abandoned) {
+                    return true;
+                }
+                long start = System.nanoTime();
+                try {
+                    WriteResult result = store.write(batch);
+                    succeeded(result, batch.size(), start, Kind.BATCH);
+                    return true;
+                } catch (RuntimeException | Error e) {
+                    // Any failure of write is taken as passing (ActivityStore contract): retry, then spool.
+                    recordError(e);
+                    if (attempt >= retryMaxAttempts || abandoned) {
+                        break;
+                    }
+                    long delay = backoff(attempt);
+                    if (shuttingDown && System.nanoTime() + delay - shutdownDeadlineNanos > 0) {
+                        break; // no time left to wait: spool it
+                    }
+                    retrying = true;
+                    listener.onRetry(attempt, e);
+                    sleep(delay);
+                }
+            }
+        } finally {
+            retrying = false;
+        }
+        markDown();
+        return false;
+    }
+
+    private void replayChunk() {
+        DiskSpool.Chunk chunk = spool.read(batchSize);
+        if (chunk == null) {
+            return;
+        }
+        List<Activity> activities = new ArrayList<>(chunk.records().size());
+        for (SpoolCodec.Decoded record : chunk.records()) {
+            activities.add(record.described() ? record.activity() : enricher.describe(record.activity()));
+        }
+        if (!activities.isEmpty()) {
+            long start = System.nanoTime();
+            try {
+                WriteResult result = store.write(activities);
+                succeeded(result, activities.size(), start, Kind.REPLAY);
+            } catch (RuntimeException | Error e) {
+                recordError(e);
+                markDown();
+                return;
+            }
+        }
+        spool.commit(chunk);
+        if (chunk.skipped() > 0) {
+            String reason = chunk.skipReason() == null ? "unreadable" : chunk.skipReason();
+            LOG.warn("Skipped {} unreadable records of spool segment {}: {}", chunk.skipped(),
+                    spool.segmentPath(chunk.segment()), reason);
+            listener.onSpoolRecordsSkipped(chunk.skipped(), reason);
+        }
+        if (!spool.hasPending()) {
+            LOG.info("Spool replayed; the pipeline writes straight to the store again");
+        }
+    }
+
+    enum Kind { BATCH, REPLAY, NOW }
+
+    /** Bookkeeping after a write that the store accepted; also used by logNow (on the caller's thread). */
+    void succeeded(WriteResult result, int rows, long startNanos, Kind kind) {
+        Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);
+        lastSuccessfulWrite = clock.instant();
+        if (kind != Kind.NOW) {
+            markUp();
+        }
+        List<RejectedActivity> refused = result.rejected();
+        if (!refused.isEmpty()) {
+            rejectedLog.append(refused);
+            for (RejectedActivity r : refused) {
+                rejected.increment();
+                LOG.warn("Store refused {} for good: {}; set aside in {}", r.activity(), r.reason(), spool.directory());
+                listener.onRejected(r);
+            }
+        }
+        int stored = rows - refused.size();
+        if (kind == Kind.REPLAY) {
+            listener.onReplayed(stored);
+        } else {
+            listener.onWritten(stored, latency);
+        }
+    }
+
+    /** Spools activities whose session ids are protected already, or drops and counts them. */
+    boolean spoolOrDrop(List<Activity> activities, boolean described, boolean force) {
+        if (spool.append(activities, described, force)) {
+            listener.onSpooled(activities.size());
+            return true;
+        }
+        for (Activity activity : activities) {
+            drop(activity, MetricsListener.DROPPED_SPOOL_FULL);
+        }
+        RATE_LIMITED.warn("spool-full", "Dropped activities: " + (spool.usable() ? "the spool in " + spool.directory()
+                + " is full (" + spool.bytes() + " bytes)" : spool.unavailableReason()));
+        return false;
+    }
+
+    void drop(Activity activity, String reason) {
+        dropped.increment();
+        listener.onDropped(activity, reason);
+    }
+
+    void recordError(Throwable e) {
+        String message = e.getMessage();
+        lastError = e.getClass().getName() + (message == null ? "" : ": " + message);
+    }
+
+    private void markDown() {
+        long now = System.nanoTime();
+        if (!storeDown) {
+            storeDown = true;
+            probeDelayNanos = retryInitialNanos;
+            LOG.warn("The activity store is failing ({}); batches go to the spool in {} until it takes writes again",
+                    lastError, spool.directory());
+        }
+        nextProbeNanos = now + jitter(probeDelayNanos);
+        probeDelayNanos = Math.min(retryMaxNanos, probeDelayNanos * 2);
+    }
+
+    private void markUp() {
+        if (storeDown) {
+            storeDown = false;
+            LOG.info("The activity store takes writes again");
+        }
+        probeDelayNanos = retryInitialNanos;
+    }
+
+    private long backoff(int attempt) {
+        long delay = retryInitialNanos;
+        for (int i = 1; i < attempt && delay < retryMaxNanos; i++) {
+            delay *= 2;
+        }
+        return jitter(Math.min(delay, retryMaxNanos));
+    }
+
+    /** Between half and all of {@code nanos} ("equal jitter"), so that many instances do not retry in step. */
+    private static long jitter(long nanos) {
+        long half = nanos / 2;
+        return half + ThreadLocalRandom.current().nextLong(half + 1);
+    }
+
+    private void sleep(long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0 && !abandoned) {
+            LockSupport.parkNanos(this, left);
+        }
+    }
+
+    // ---- flush ----
+
+    private static final class FlushRequest {
+        final CountDownLatch latch = new CountDownLatch(1);
+        long target = -1;
+
+        void complete() {
+            latch.countDown();
+        }
+    }
+
+    private void acceptFlushRequests() {
+        FlushRequest r;
+        while ((r = flushRequests.poll()) != null) {
+            // Whatever was logged before flush() was called is taken already or among the first
+            // queue.size() items now: FIFO.
+            r.target = taken + queue.size();
+            pendingFlushes.add(r);
+        }
+    }
+
+    private void completeFlushes() {
+        if (pendingFlushes.isEmpty()) {
+            return;
+        }
+        long d = done;
+        pendingFlushes.removeIf(r -> {
+            if (d >= r.target) {
+                r.complete();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    /** Blocks until everything queued before the call is processed, or the writer is gone. */
+    void flush() {
+        Thread t = thread;
+        if (t == null || t == Thread.currentThread() || finished.getCount() == 0 || abandoned) {
+            return;
+        }
+        FlushRequest request = new FlushRequest();
+        flushRequests.add(request);
+        LockSupport.unpark(t);
+        try {
+            while (!request.latch.await(100, TimeUnit.MILLISECONDS)) {
+                if (finished.getCount() == 0 || abandoned) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- shutdown ----
+
+    /**
+     * Asks the writer to write (or spool) what is queued and stop, and waits for it until the
+     * deadline; then takes over: what the writer has in hand and what is still queued go to the
+     * spool from this thread. The writer thread is left to end on its own (a daemon).
+     *
+     * @return how many activities were spooled by the takeover
+     */
+    int shutdown(long deadlineNanos) {
+        shutdownDeadlineNanos = deadlineNanos;
+        shuttingDown = true;
+        wake();
+        try {
+            // Keep time to spool what is left if the writer does not finish: encoding and appending
+            // costs some microseconds an activity, so a full queue must be taken over a bit early.
+            long start = System.nanoTime();
+            long reserve = Math.min((deadlineNanos - start) / 2, (queue.size() + batchSize) * SPOOL_NANOS_PER_ACTIVITY);
+            long left = deadlineNanos - reserve - start;
+            if (left > 0) {
+                finished.await(left, TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int spooled = 0;
+        if (finished.getCount() > 0) {
+            InFlight hand;
+            synchronized (handOver) {
+                abandoned = true;
+                hand = inFlight;
+            }
+            if (hand != null) {
+                List<Activity> activities = hand.enriched() ? hand.activities() : protect(hand.activities());
+                if (spoolOrDrop(activities, hand.enriched(), true)) {
+                    spooled += activities.size();
+                }
+            }
+            LOG.warn("The activity writer did not finish within the shutdown timeout (last error: {}); "
+                    + "what is left goes to the spool", lastError);
+            Thread t = thread;
+            if (t != null) {
+                t.interrupt();
+            }
+        }
+        spooled += spoolLeftovers();
+        return spooled;
+    }
+
+    /** Spools what is still queued (logged during or after shutdown, or left by an abandoned writer). */
+    int spoolLeftovers() {
+        int spooled = 0;
+        List<Activity> rest = new ArrayList<>();
+        while (queue.drainTo(rest, batchSize) > 0) {
+            List<Activity> protectedRest = protect(rest);
+            if (spoolOrDrop(protectedRest, false, false)) {
+                spooled += rest.size();
+            }
+            rest.clear();
+        }
+        return spooled;
+    }
+
+    private List<Activity> protect(List<Activity> activities) {
+        List<Activity> out = new ArrayList<>(activities.size());
+        for (Activity a : activities) {
+            out.add(enricher.protect(a));
+        }
+        return out;
+    }
+
+    boolean finished() {
+        return finished.getCount() == 0;
+    }
+
+    // ---- health ----
+
+    boolean storeDown() {
+        return storeDown;
+    }
+
+    boolean retrying() {
+        return retrying;
+    }
+
+    @Nullable String lastError() {
+        return lastError;
+    }
+
+    @Nullable Instant lastSuccessfulWrite() {
+        return lastSuccessfulWrite;
+    }
+}

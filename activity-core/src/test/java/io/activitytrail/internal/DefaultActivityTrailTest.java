@@ -1,0 +1,575 @@
+package io.activitytrail.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.activitytrail.Activity;
+import io.activitytrail.ActivityTrail;
+import io.activitytrail.InvalidActivityException;
+import io.activitytrail.MetricsListener;
+import io.activitytrail.OverflowPolicy;
+import io.activitytrail.PipelineHealth;
+import io.activitytrail.RequestInfo;
+import io.activitytrail.Severity;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DefaultActivityTrailTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path spoolDir;
+
+    private final FlakyStore store = new FlakyStore();
+    private final CountingListener listener = new CountingListener();
+    private final List<ActivityTrail> trails = new ArrayList<>();
+
+    @AfterEach
+    void closeTrails() {
+        store.release();
+        trails.forEach(ActivityTrail::close);
+    }
+
+    private ActivityTrail.Builder builder() {
+        return ActivityTrail.builder()
+                .store(store)
+                .spoolDirectory(spoolDir)
+                .metricsListener(listener)
+                .flushInterval(Duration.ofMillis(20))
+                .retryInitialDelay(Duration.ofMillis(1))
+                .retryMaxDelay(Duration.ofMillis(5))
+                .retryMaxAttempts(3);
+    }
+
+    private ActivityTrail start(ActivityTrail.Builder builder) {
+        ActivityTrail trail = builder.build();
+        trails.add(trail);
+        return trail;
+    }
+
+    private static Activity activity(int n) {
+        return Activity.builder("user-" + (n % 7), "test_action").description("n=" + n).build();
+    }
+
+    private static List<Activity> activities(int count) {
+        List<Activity> list = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            list.add(activity(i));
+        }
+        return list;
+    }
+
+    @Test
+    void shouldStoreEverythingLoggedBeforeFlush() {
+        ActivityTrail trail = start(builder().flushInterval(Duration.ofMinutes(1)));
+        List<Activity> logged = activities(1_234);
+        logged.forEach(trail::log);
+
+        trail.flush();
+
+        assertThat(store.storedIds).containsAll(logged.stream().map(Activity::id).toList());
+        assertThat(listener.enqueued.sum()).isEqualTo(1_234);
+        assertThat(listener.written.sum()).isEqualTo(1_234);
+    }
+
+    @Test
+    void shouldWriteAFullBatchWithoutWaitingForTheFlushInterval() {
+        ActivityTrail trail = start(builder().batchSize(10).flushInterval(Duration.ofMinutes(1)));
+
+        activities(10).forEach(trail::log);
+
+        await().atMost(WAIT).until(() -> store.size() == 10);
+        assertThat(listener.maxBatch.get()).isEqualTo(10);
+    }
+
+    @Test
+    void shouldWriteAPartialBatchOnceTheFlushIntervalPassed() {
+        ActivityTrail trail = start(builder().batchSize(500).flushInterval(Duration.ofMillis(30)));
+
+        activities(3).forEach(trail::log);
+
+        await().atMost(WAIT).until(() -> store.size() == 3);
+    }
+
+    @Test
+    void shouldNeverWriteMoreThanBatchSizeAtOnce() {
+        ActivityTrail trail = start(builder().batchSize(50));
+        activities(1_000).forEach(trail::log);
+
+        trail.flush();
+
+        assertThat(store.size()).isEqualTo(1_000);
+        assertThat(listener.maxBatch.get()).isLessThanOrEqualTo(50);
+    }
+
+    @Test
+    void shouldWriteOnANamedDaemonWriterThread() {
+        ActivityTrail trail = start(builder());
+        trail.log(activity(1));
+        trail.flush();
+
+        assertThat(store.writerThreads).containsExactly("activity-writer");
+        Thread writer = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("activity-writer")).findFirst().orElseThrow();
+        assertThat(writer.isDaemon()).isTrue();
+    }
+
+    @Test
+    void shouldUseTheGivenThreadFactory() {
+        AtomicInteger made = new AtomicInteger();
+        ActivityTrail trail = start(builder().threadFactory(r -> {
+            made.incrementAndGet();
+            Thread t = new Thread(r, "custom-writer");
+            t.setDaemon(true);
+            return t;
+        }));
+        trail.log(activity(1));
+        trail.flush();
+
+        assertThat(made.get()).isEqualTo(1);
+        assertThat(store.writerThreads).containsExactly("custom-writer");
+    }
+
+    @Test
+    void shouldNeverThrowFromLogWhenTheStoreFails() {
+        store.down = true;
+        ActivityTrail trail = start(builder());
+
+        for (Activity a : activities(100)) {
+            trail.log(a);
+        }
+        trail.flush();
+
+        assertThat(listener.spooled.sum()).isEqualTo(100);
+    }
+
+    @Test
+    void shouldStillThrowForInvalidValues() {
+        ActivityTrail trail = start(builder());
+
+        assertThatThrownBy(() -> trail.log("user-1", "Not An Action", null)).isInstanceOf(InvalidActivityException.class);
+    }
+
+    @Test
+    void shouldRetryAFailedBatchAndStoreItOnce() {
+        store.failNext.set(2);
+        ActivityTrail trail = start(builder());
+        activities(20).forEach(trail::log);
+
+        trail.flush();
+
+        assertThat(store.size()).isEqualTo(20);
+        assertThat(listener.retries.sum()).isEqualTo(2);
+        assertThat(listener.spooled.sum()).isZero();
+    }
+
+    @Test
+    void shouldNotDuplicateWhenACommittedBatchIsReportedAsFailed() {
+        store.failAfterWriteNext.set(1);
+        ActivityTrail trail = start(builder());
+        activities(20).forEach(trail::log);
+
+        trail.flush();
+
+        assertThat(store.size()).isEqualTo(20);
+        assertThat(store.rowsOffered.get()).isEqualTo(40);
+    }
+
+    @Test
+    void shouldSpoolWhenRetriesAreSpentAndReplayOnceTheStoreIsBack() {
+        store.down = true;
+        ActivityTrail trail = start(builder());
+        List<Activity> logged = activities(300);
+        logged.forEach(trail::log);
+        trail.flush();
+
+        assertThat(store.size()).isZero();
+        assertThat(listener.spooled.sum()).isEqualTo(300);
+        PipelineHealth degraded = trail.health();
+        assertThat(degraded.status()).isEqualTo(PipelineHealth.Status.DEGRADED);
+        assertThat(degraded.spoolBytes()).isPositive();
+        assertThat(degraded.lastError()).contains("store is down");
+
+        store.down = false;
+
+        await().atMost(WAIT).until(() -> store.size() == 300);
+        await().atMost(WAIT).until(() -> trail.health().status() == PipelineHealth.Status.UP);
+        assertThat(trail.health().spoolBytes()).isZero();
+        assertThat(trail.health().lastSuccessfulWrite()).isNotNull();
+        assertThat(listener.replayed.sum()).isEqualTo(300);
+        assertThat(store.storedIds).containsAll(logged.stream().map(Activity::id).toList());
+    }
+
+    @Test
+    void shouldReplayTheSpoolAtTheNextStart() {
+        store.down = true;
+        ActivityTrail first = builder().build();
+        List<Activity> logged = activities(50);
+        logged.forEach(first::log);
+        first.close();
+
+        FlakyStore second = new FlakyStore();
+        ActivityTrail next = start(builder().store(second));
+
+        await().atMost(WAIT).until(() -> second.size() == 50);
+        assertThat(second.storedIds).containsExactlyInAnyOrderElementsOf(logged.stream().map(Activity::id).toList());
+        await().atMost(WAIT).until(() -> next.health().spoolBytes() == 0);
+    }
+
+    @Test
+    void shouldReplayIdempotently() throws IOException {
+        store.down = true;
+        ActivityTrail first = builder().build();
+        activities(40).forEach(first::log);
+        first.close();
+        Path copy = Files.createTempDirectory("spool-copy");
+        copySpool(spoolDir, copy);
+
+        store.down = false;
+        ActivityTrail second = builder().build();
+        await().atMost(WAIT).until(() -> store.size() == 40 && second.health().spoolBytes() == 0);
+        second.close();
+        copySpool(copy, spoolDir);
+        ActivityTrail third = start(builder());
+        await().atMost(WAIT).until(() -> third.health().spoolBytes() == 0);
+
+        assertThat(store.size()).isEqualTo(40);
+        assertThat(store.rowsOffered.get()).isEqualTo(80);
+    }
+
+    private static void copySpool(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".seg")).toList()) {
+                Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    @Test
+    void shouldSetPoisonRowsAsideAndStoreTheRest() throws IOException {
+        ActivityTrail trail = start(builder());
+        List<Activity> logged = activities(10);
+        Activity poison = Activity.builder("user-1", "test_action").metadata(Map.of(FlakyStore.POISON, "x\u0000y")).build();
+        logged.subList(0, 5).forEach(trail::log);
+        trail.log(poison);
+        logged.subList(5, 10).forEach(trail::log);
+
+        trail.flush();
+
+        assertThat(store.size()).isEqualTo(10);
+        assertThat(store.contains(poison.id())).isFalse();
+        assertThat(listener.rejected).singleElement().satisfies(r -> {
+            assertThat(r.activity().id()).isEqualTo(poison.id());
+            assertThat(r.reason()).contains("0x00");
+        });
+        assertThat(trail.health().rejected()).isEqualTo(1);
+        assertThat(listener.retries.sum()).isZero();
+        try (Stream<Path> files = Files.list(spoolDir)) {
+            Path rejectedFile = files.filter(p -> p.getFileName().toString().startsWith("rejected-")).findFirst().orElseThrow();
+            String content = Files.readString(rejectedFile, StandardCharsets.UTF_8);
+            assertThat(content).contains(poison.id().toString()).contains("\"reason\":\"invalid byte sequence: 0x00\"");
+            assertThat(content.lines()).hasSize(1);
+        }
+    }
+
+    @Test
+    void shouldDropAndCountWhenTheQueueIsFullUnderDropPolicy() {
+        store.hang();
+        ActivityTrail trail = start(builder().queueCapacity(10).batchSize(5).overflowPolicy(OverflowPolicy.DROP));
+        trail.log(activity(0));
+        await().atMost(WAIT).until(() -> store.writeCalls.get() == 1); // the writer hangs with one in hand
+        for (int i = 1; i <= 30; i++) {
+            trail.log(activity(i));
+        }
+
+        assertThat(listener.dropped(MetricsListener.DROPPED_QUEUE_FULL)).isEqualTo(20);
+        assertThat(trail.health().dropped()).isEqualTo(20);
+        store.release();
+        trail.flush();
+        assertThat(store.size() + listener.dropped.sum()).isEqualTo(31);
+    }
+
+    @Test
+    void shouldSpoolOverflowUnderSpoolPolicyAndLoseNothing() {
+        store.hang();
+        ActivityTrail trail = start(builder().queueCapacity(10).batchSize(5));
+        List<Activity> logged = activities(31);
+        trail.log(logged.get(0));
+        await().atMost(WAIT).until(() -> store.writeCalls.get() == 1);
+        logged.subList(1, 31).forEach(trail::log);
+
+        assertThat(listener.spooled.sum()).isEqualTo(20);
+        assertThat(listener.dropped.sum()).isZero();
+        store.release();
+
+        await().atMost(WAIT).until(() -> store.size() == 31);
+        assertThat(store.storedIds).containsAll(logged.stream().map(Activity::id).toList());
+    }
+
+    @Test
+    void shouldWaitUpToTheBlockTimeoutUnderBlockPolicy() {
+        store.hang();
+        ActivityTrail trail = start(builder().queueCapacity(1).batchSize(1).overflowPolicy(OverflowPolicy.BLOCK)
+                .blockTimeout(Duration.ofMillis(100)));
+        trail.log(activity(0));
+        await().atMost(WAIT).until(() -> store.writeCalls.get() == 1);
+        trail.log(activity(1)); // fills the queue
+
+        long start = System.nanoTime();
+        trail.log(activity(2));
+        long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(waitedMillis).isGreaterThanOrEqualTo(90);
+        assertThat(listener.dropped(MetricsListener.DROPPED_BLOCK_TIMEOUT)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldStoreEverythingQueuedBeforeCloseReturns() {
+        ActivityTrail trail = builder().flushInterval(Duration.ofMinutes(1)).build();
+        activities(10_000).forEach(trail::log);
+
+        trail.close();
+
+        assertThat(store.size()).isEqualTo(10_000);
+        assertThat(trail.health().status()).isEqualTo(PipelineHealth.Status.DOWN);
+    }
+
+    @Test
+    void shouldReturnFromCloseWithinTheDeadlineWhenTheStoreHangsAndSpoolTheRest() {
+        ActivityTrail trail = builder().shutdownTimeout(Duration.ofMillis(300)).build();
+        store.hang();
+        List<Activity> logged = activities(1_000);
+        logged.forEach(trail::log);
+        await().atMost(WAIT).until(() -> store.writeCalls.get() >= 1);
+
+        long start = System.nanoTime();
+        trail.close();
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+
+        assertThat(tookMillis).isLessThan(1_300);
+        assertThat(listener.spooled.sum()).isEqualTo(1_000);
+        FlakyStore next = new FlakyStore();
+        start(builder().store(next));
+        await().atMost(WAIT).until(() -> next.size() == 1_000);
+    }
+
+    @Test
+    void shouldDropAndCountWhatIsLoggedAfterClose() {
+        ActivityTrail trail = builder().build();
+        trail.close();
+
+        trail.log(activity(1));
+        trail.logNow(activity(2));
+        trail.flush();
+
+        assertThat(listener.dropped(MetricsListener.DROPPED_CLOSED)).isEqualTo(2);
+        assertThat(trail.health().status()).isEqualTo(PipelineHealth.Status.DOWN);
+    }
+
+    @Test
+    void shouldStopTheWriterAtCloseAndBeClosableTwice() throws InterruptedException {
+        Thread[] writer = new Thread[1];
+        ActivityTrail trail = builder().threadFactory(r -> writer[0] = new Thread(r, "closing-writer")).build();
+
+        trail.close();
+        trail.close();
+
+        writer[0].join(WAIT.toMillis());
+        assertThat(writer[0].isAlive()).isFalse();
+    }
+
+    @Test
+    void shouldWriteBeforeReturningInSynchronousMode() {
+        ActivityTrail trail = start(builder().synchronous(true).flushInterval(Duration.ofMinutes(1)));
+        Activity a = activity(1);
+
+        trail.log(a);
+
+        assertThat(store.contains(a.id())).isTrue();
+        assertThat(store.writerThreads).containsExactly(Thread.currentThread().getName());
+    }
+
+    @Test
+    void shouldWriteActivitiesAtOrAboveTheSynchronousSeverityBeforeReturning() {
+        ActivityTrail trail = start(builder().synchronousSeverity(Severity.CRITICAL).flushInterval(Duration.ofMinutes(1)));
+        Activity critical = Activity.builder("user-1", "breach").severity(Severity.CRITICAL).build();
+        Activity info = activity(2);
+
+        trail.log(critical);
+        trail.log(info);
+
+        assertThat(store.contains(critical.id())).isTrue();
+        assertThat(store.contains(info.id())).isFalse();
+        trail.flush();
+        assertThat(store.contains(info.id())).isTrue();
+    }
+
+    @Test
+    void shouldFallBackToThePipelineWhenLogNowFails() {
+        store.failNext.set(1);
+        ActivityTrail trail = start(builder());
+        Activity a = activity(1);
+
+        trail.logNow(a);
+        trail.flush();
+
+        assertThat(store.contains(a.id())).isTrue();
+        assertThat(store.size()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldKeepWritingWhenTheListenerThrows() {
+        MetricsListener throwing = new MetricsListener() {
+            @Override
+            public void onEnqueued() {
+                throw new IllegalStateException("boom");
+            }
+
+            @Override
+            public void onWritten(int rows, Duration latency) {
+                throw new IllegalStateException("boom");
+            }
+
+            @Override
+            public void onQueueDepth(int depth) {
+                throw new IllegalStateException("boom");
+            }
+        };
+        ActivityTrail trail = start(builder().metricsListener(throwing));
+
+        activities(100).forEach(trail::log);
+        trail.flush();
+        activities(100).forEach(trail::log);
+        trail.flush();
+
+        assertThat(store.size()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldReturnFromFlushCalledOnTheWriterThread() {
+        AtomicInteger flushed = new AtomicInteger();
+        ActivityTrail[] self = new ActivityTrail[1];
+        ActivityTrail trail = start(builder().metricsListener(new MetricsListener() {
+            @Override
+            public void onWritten(int rows, Duration latency) {
+                self[0].flush();
+                flushed.incrementAndGet();
+            }
+        }));
+        self[0] = trail;
+
+        trail.log(activity(1));
+        trail.flush();
+
+        assertThat(flushed.get()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldStoreWithoutLocationAndCountWhenTheResolverThrows() {
+        ActivityTrail trail = start(builder().locationResolver(ip -> {
+            throw new IllegalStateException("geo database missing");
+        }));
+        Activity a = Activity.builder("user-1", "login").ipAddress("203.0.113.9").build();
+
+        trail.log(a);
+        trail.flush();
+
+        assertThat(store.contains(a.id())).isTrue();
+        assertThat(listener.enrichmentFailures.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldEnrichOnTheWriterSide() {
+        ActivityTrail trail = start(builder().locationResolver(ip -> Map.of("country", "NL"))
+                .sessionIdHashKey("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII)));
+        Activity a = Activity.builder("user-1", "login")
+                .request(new RequestInfo("203.0.113.9",
+                        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+                                + "Version/17.0 Mobile/15E148 Safari/604.1", "RAW-SESSION-1", "req-1"))
+                .build();
+
+        trail.log(a);
+        trail.flush();
+
+        Activity stored = store.delegate.query(io.activitytrail.ActivityQuery.forUser("user-1").build()).activities().get(0);
+        assertThat(stored.id()).isEqualTo(a.id());
+        assertThat(stored.deviceInfo()).containsEntry("browser", "Safari").containsEntry("os", "iOS")
+                .containsEntry("device_type", "mobile");
+        assertThat(stored.locationInfo()).containsEntry("country", "NL");
+        assertThat(stored.sessionId()).isNotEqualTo("RAW-SESSION-1").matches("[0-9a-f]{64}");
+        assertThat(stored.requestId()).isEqualTo("req-1");
+    }
+
+    @Test
+    void shouldHashSessionIdsTheSameWayWithTheSameKey() {
+        byte[] key = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+        ActivityTrail trail = start(builder().sessionIdHashKey(key));
+        Activity one = Activity.builder("user-1", "login").sessionId("S1").build();
+        Activity two = Activity.builder("user-1", "logout").sessionId("S1").build();
+
+        trail.log(one);
+        trail.logNow(two);
+        trail.flush();
+
+        List<Activity> stored = store.delegate.query(io.activitytrail.ActivityQuery.forUser("user-1").build()).activities();
+        assertThat(stored).hasSize(2);
+        assertThat(stored.get(0).sessionId()).isEqualTo(stored.get(1).sessionId()).isNotEqualTo("S1");
+    }
+
+    @Test
+    void shouldNeverWriteARawSessionIdToTheSpool() throws IOException {
+        store.down = true;
+        ActivityTrail trail = builder().queueCapacity(1).shutdownTimeout(Duration.ofMillis(100)).build();
+        store.hang();
+        trail.log(Activity.builder("user-1", "login").sessionId("RAW-SESSION-SECRET").build());
+        for (int i = 0; i < 20; i++) {
+            trail.log(Activity.builder("user-1", "login").sessionId("RAW-SESSION-SECRET").build());
+        }
+        trail.close();
+
+        try (Stream<Path> files = Files.list(spoolDir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".seg")).toList()) {
+                assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).doesNotContain("RAW-SESSION-SECRET");
+            }
+        }
+    }
+
+    @Test
+    void shouldReportDownWhenTheStoreFailsAndTheSpoolIsUnusable() {
+        ActivityTrail owner = start(builder());
+        store.down = true;
+        ActivityTrail second = start(builder().retryMaxAttempts(1));
+
+        second.log(activity(1));
+        second.flush();
+
+        PipelineHealth health = second.health();
+        assertThat(health.status()).isEqualTo(PipelineHealth.Status.DOWN);
+        assertThat(health.dropped()).isEqualTo(1);
+        assertThat(listener.dropped(MetricsListener.DROPPED_SPOOL_FULL)).isEqualTo(1);
+        assertThat(owner.health().status()).isEqualTo(PipelineHealth.Status.UP);
+    }
+
+    @Test
+    void shouldReportUpWithNoErrorsAtStart() {
+        ActivityTrail trail = start(builder());
+
+        PipelineHealth health = trail.health();
+
+        assertThat(health.status()).isEqualTo(PipelineHealth.Status.UP);
+        assertThat(health.lastError()).isNull();
+        assertThat(health.queueDepth()).isZero();
+    }
+}

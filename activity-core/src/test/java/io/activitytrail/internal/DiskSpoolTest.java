@@ -1,0 +1,225 @@
+package io.activitytrail.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.activitytrail.Activity;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DiskSpoolTest {
+    @TempDir
+    Path dir;
+
+    private static List<Activity> activities(int count) {
+        List<Activity> list = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            list.add(Activity.builder("user-" + i, "spooled").description("activity " + i).build());
+        }
+        return list;
+    }
+
+    private static List<Activity> readAll(DiskSpool spool, int chunkSize) {
+        List<Activity> out = new ArrayList<>();
+        DiskSpool.Chunk chunk;
+        while ((chunk = spool.read(chunkSize)) != null) {
+            chunk.records().forEach(r -> out.add(r.activity()));
+            spool.commit(chunk);
+        }
+        return out;
+    }
+
+    private List<Path> segments() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".seg")).sorted().toList();
+        }
+    }
+
+    @Test
+    void shouldReadBackWhatWasAppendedInOrder() {
+        try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
+            List<Activity> first = activities(7);
+            List<Activity> second = activities(5);
+            assertThat(spool.append(first, true, true)).isTrue();
+            assertThat(spool.append(second, false, false)).isTrue();
+
+            List<Activity> read = readAll(spool, 3);
+
+            List<Activity> expected = new ArrayList<>(first);
+            expected.addAll(second);
+            assertThat(read).extracting(Activity::id).containsExactlyElementsOf(expected.stream().map(Activity::id).toList());
+            assertThat(spool.hasPending()).isFalse();
+            assertThat(spool.bytes()).isZero();
+        }
+    }
+
+    @Test
+    void shouldKeepTheDescribedFlag() {
+        try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
+            spool.append(activities(1), true, false);
+            spool.append(activities(1), false, false);
+
+            DiskSpool.Chunk chunk = spool.read(10);
+
+            assertThat(chunk.records()).extracting(SpoolCodec.Decoded::described).containsExactly(true, false);
+        }
+    }
+
+    @Test
+    void shouldReturnTheSameRecordsUntilCommitted() {
+        try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
+            spool.append(activities(4), true, false);
+
+            DiskSpool.Chunk once = spool.read(2);
+            DiskSpool.Chunk again = spool.read(2);
+
+            assertThat(again.records()).isEqualTo(once.records());
+            spool.commit(once);
+            assertThat(spool.read(2).records()).doesNotContainAnyElementsOf(once.records());
+        }
+    }
+
+    @Test
+    void shouldDeleteASegmentOnlyOnceAllOfItIsCommitted() throws IOException {
+        try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
+            spool.append(activities(4), true, true);
+            DiskSpool.Chunk first = spool.read(2);
+            spool.commit(first);
+            assertThat(segments()).hasSize(1);
+
+            DiskSpool.Chunk rest = spool.read(10);
+            assertThat(segments()).hasSize(1);
+            spool.commit(rest);
+
+            assertThat(segments()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldSendNewAppendsToANewSegmentOnceReplayStarted() throws IOException {
+        try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
+            spool.append(activities(2), true, true);
+            DiskSpool.Chunk chunk = spool.read(10);
+            spool.append(activities(3), true, true);
+            spool.commit(chunk);
+
+            assertThat(segments()).hasSize(1);
+            assertThat(readAll(spool, 10)).hasSize(3);
+        }
+    }
+
+    @Test
+    void shouldRefuseWhatDoesNotFit() {
+        try (DiskSpool spool = DiskSpool.open(dir, 64 * 1024)) {
+            int appended = 0;
+            while (spool.append(activities(10), true, false)) {
+                appended += 10;
+            }
+
+            assertThat(appended).isPositive();
+            assertThat(spool.bytes()).isLessThanOrEqualTo(64 * 1024);
+            assertThat(readAll(spool, 100)).hasSize(appended);
+            assertThat(spool.append(activities(10), true, false)).isTrue();
+        }
+    }
+
+    @Test
+    void shouldReplaySegmentsOfAnEarlierRunInOrder() {
+        List<Activity> all = new ArrayList<>();
+        for (int run = 0; run < 3; run++) {
+            try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
+                List<Activity> batch = activities(5);
+                spool.append(batch, true, true);
+                all.addAll(batch);
+            }
+        }
+
+        try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
+            assertThat(spool.segmentCount()).isEqualTo(3);
+            assertThat(readAll(spool, 4)).extracting(Activity::id).containsExactlyElementsOf(all.stream().map(Activity::id).toList());
+        }
+    }
+
+    @Test
+    void shouldSkipAndCountATornTail() throws IOException {
+        try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
+            spool.append(activities(5), true, true);
+        }
+        Path segment = segments().get(0);
+        try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+            file.setLength(file.length() - 10);
+        }
+
+        try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
+            DiskSpool.Chunk chunk = spool.read(100);
+
+            assertThat(chunk.records()).hasSize(4);
+            assertThat(chunk.skipped()).isEqualTo(1);
+            assertThat(chunk.skipReason()).contains("torn");
+            assertThat(chunk.endOfSegment()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldSkipOnlyTheRecordWithABadChecksum() throws IOException {
+        try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
+            spool.append(activities(3), true, true);
+        }
+        Path segment = segments().get(0);
+        byte[] bytes = Files.readAllBytes(segment);
+        int firstPayload = DiskSpool.SEGMENT_HEADER + DiskSpool.RECORD_HEADER;
+        bytes[firstPayload + 20] ^= 0x55; // flip bits inside the first record's JSON
+        Files.write(segment, bytes);
+
+        try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
+            DiskSpool.Chunk chunk = spool.read(100);
+
+            assertThat(chunk.records()).hasSize(2);
+            assertThat(chunk.skipped()).isEqualTo(1);
+            assertThat(chunk.skipReason()).isEqualTo("checksum mismatch");
+        }
+    }
+
+    @Test
+    void shouldSkipASegmentWithABadHeader() throws IOException {
+        Files.write(dir.resolve("spool-00000000000000000007.seg"), "garbage garbage garbage".getBytes());
+        try (DiskSpool spool = DiskSpool.open(dir, 1 << 20)) {
+            DiskSpool.Chunk chunk = spool.read(100);
+            assertThat(chunk.records()).isEmpty();
+            assertThat(chunk.skipped()).isEqualTo(1);
+            spool.commit(chunk);
+
+            assertThat(spool.hasPending()).isFalse();
+            assertThat(spool.append(activities(1), true, false)).isTrue();
+            assertThat(segments()).extracting(p -> p.getFileName().toString()).containsExactly("spool-00000000000000000008.seg");
+        }
+    }
+
+    @Test
+    void shouldRefuseADirectoryThatIsInUse() {
+        try (DiskSpool owner = DiskSpool.open(dir, 1 << 20); DiskSpool other = DiskSpool.open(dir, 1 << 20)) {
+            assertThat(owner.usable()).isTrue();
+            assertThat(other.usable()).isFalse();
+            assertThat(other.unavailableReason()).contains("used by another ActivityTrail");
+            assertThat(other.append(activities(1), true, false)).isFalse();
+        }
+        try (DiskSpool again = DiskSpool.open(dir, 1 << 20)) {
+            assertThat(again.usable()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldRefuseAppendsAfterClose() {
+        DiskSpool spool = DiskSpool.open(dir, 1 << 20);
+        spool.close();
+
+        assertThat(spool.append(activities(1), true, false)).isFalse();
+        assertThat(spool.read(10)).isNull();
+    }
+}

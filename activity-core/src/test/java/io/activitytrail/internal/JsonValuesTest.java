@@ -1,0 +1,160 @@
+package io.activitytrail.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.activitytrail.InvalidActivityException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+
+class JsonValuesTest {
+
+    @Property(tries = 500)
+    void shouldMeasureExactlyTheUtf8BytesJacksonWrites(@ForAll("jsonMaps") Map<String, Object> map) throws IOException {
+        JsonValues.Measured measured = JsonValues.measure("metadata", map);
+        byte[] json = ActivityJson.MAPPER.writeValueAsBytes(measured.copy());
+
+        assertThat(measured.bytes()).isEqualTo(json.length);
+    }
+
+    @Property(tries = 200)
+    void shouldCopyIntoUnmodifiableJsonValuesOnly(@ForAll("jsonMaps") Map<String, Object> map) {
+        assertOnlyUnmodifiableJson(JsonValues.copy("metadata", map, Integer.MAX_VALUE));
+    }
+
+    @Example
+    void shouldMeasureStringsAsQuotedEscapedUtf8() {
+        assertThat(JsonValues.quotedLength("")).isEqualTo(2);
+        assertThat(JsonValues.quotedLength("a")).isEqualTo(3);
+        assertThat(JsonValues.quotedLength("\"")).isEqualTo(4);
+        assertThat(JsonValues.quotedLength("\\")).isEqualTo(4);
+        assertThat(JsonValues.quotedLength("\n\r\t\b\f")).isEqualTo(12);
+        assertThat(JsonValues.quotedLength("\u0001")).isEqualTo(8);
+        assertThat(JsonValues.quotedLength("\u007f")).isEqualTo(3);
+        assertThat(JsonValues.quotedLength("\u00e9")).isEqualTo(4);
+        assertThat(JsonValues.quotedLength("\u4e2d")).isEqualTo(5);
+        assertThat(JsonValues.quotedLength("\uD83D\uDE00")).isEqualTo(6);
+        // Lone surrogates have no UTF-8 form: Jackson escapes them as backslash-u and 4 hex digits.
+        assertThat(JsonValues.quotedLength("\uD800")).isEqualTo(8);
+        assertThat(JsonValues.quotedLength("\uDE00\uD83D")).isEqualTo(14);
+    }
+
+    @Example
+    void shouldMeasureNestedStructures() {
+        // {"a":[1,null,true],"b":{"c":"d"}}
+        Map<String, Object> map = new java.util.LinkedHashMap<>();
+        map.put("a", java.util.Arrays.asList(1, null, true));
+        map.put("b", Map.of("c", "d"));
+
+        assertThat(JsonValues.measure("metadata", map).bytes()).isEqualTo("{\"a\":[1,null,true],\"b\":{\"c\":\"d\"}}".length());
+    }
+
+    @Example
+    void shouldReturnAnEmptyMapForNullOrEmpty() {
+        assertThat(JsonValues.copy("metadata", null, 10)).isEmpty();
+        assertThat(JsonValues.copy("metadata", Map.of(), 10)).isEmpty();
+    }
+
+    @Example
+    void shouldNameTheFieldInTheSizeMessage() {
+        // {"k":"vv"} is 10 bytes.
+        assertThatThrownBy(() -> JsonValues.copy("deviceInfo", Map.of("k", "vvv"), 10))
+                .isInstanceOf(InvalidActivityException.class)
+                .hasMessage("deviceInfo must be at most 10 bytes as JSON, but was 11");
+        assertThat(JsonValues.copy("deviceInfo", Map.of("k", "vv"), 10)).containsEntry("k", "vv");
+    }
+
+    @Provide
+    Arbitrary<Map<String, Object>> jsonMaps() {
+        return maps(3);
+    }
+
+    private static Arbitrary<Map<String, Object>> maps(int depth) {
+        return Arbitraries.maps(keys(), values(depth)).ofMaxSize(5);
+    }
+
+    private static Arbitrary<Object> values(int depth) {
+        List<Arbitrary<?>> choices = new ArrayList<>(List.of(
+                unicodeStrings(),
+                unicodeStrings(),
+                Arbitraries.integers(),
+                Arbitraries.longs(),
+                Arbitraries.shorts(),
+                Arbitraries.bytes(),
+                Arbitraries.doubles(),
+                Arbitraries.floats(),
+                Arbitraries.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0d, Double.MIN_VALUE,
+                        Double.MAX_VALUE, 1e-7, 1e21, 0.1 + 0.2, Float.NaN, Float.MAX_VALUE),
+                Arbitraries.bigDecimals(),
+                Arbitraries.bigIntegers(),
+                Arbitraries.of(true, false),
+                Arbitraries.of(io.activitytrail.Severity.class),
+                Arbitraries.integers().array(int[].class).ofMaxSize(4)));
+        if (depth > 0) {
+            choices.add(maps(depth - 1));
+            choices.add(values(depth - 1).list().ofMaxSize(4));
+            choices.add(values(depth - 1).array(Object[].class).ofMaxSize(3));
+        }
+        List<Arbitrary<Object>> objects = new ArrayList<>();
+        for (Arbitrary<?> choice : choices) {
+            objects.add(choice.map(o -> (Object) o));
+        }
+        return Arbitraries.oneOf(objects).injectNull(0.05);
+    }
+
+    /** Any code point: ASCII with controls, the rest of the BMP, lone surrogates, and beyond the BMP. */
+    private static Arbitrary<String> unicodeStrings() {
+        Arbitrary<Integer> codePoints = Arbitraries.frequencyOf(
+                Tuple.of(5, Arbitraries.integers().between(0, 0x7F)),
+                Tuple.of(3, Arbitraries.integers().between(0x80, 0xD7FF)),
+                Tuple.of(1, Arbitraries.integers().between(0xD800, 0xDFFF)),
+                Tuple.of(2, Arbitraries.integers().between(0xE000, 0xFFFF)),
+                Tuple.of(2, Arbitraries.integers().between(0x1_0000, 0x10_FFFF)));
+        return codePoints.list().ofMaxSize(12).map(JsonValuesTest::fromCodePoints);
+    }
+
+    private static Arbitrary<String> keys() {
+        return unicodeStrings();
+    }
+
+    private static String fromCodePoints(List<Integer> codePoints) {
+        StringBuilder s = new StringBuilder();
+        codePoints.forEach(s::appendCodePoint);
+        return s.toString();
+    }
+
+    private static void assertOnlyUnmodifiableJson(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> writable = (Map<String, Object>) map;
+            assertThatThrownBy(() -> writable.put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
+            map.forEach((k, v) -> {
+                assertThat(k).isInstanceOf(String.class);
+                if (v != null) {
+                    assertOnlyUnmodifiableJson(v);
+                }
+            });
+        } else if (value instanceof List<?> list) {
+            @SuppressWarnings("unchecked")
+            List<Object> writable = (List<Object>) list;
+            assertThatThrownBy(() -> writable.add(1)).isInstanceOf(UnsupportedOperationException.class);
+            list.forEach(v -> {
+                if (v != null) {
+                    assertOnlyUnmodifiableJson(v);
+                }
+            });
+        } else {
+            assertThat(value).isInstanceOfAny(String.class, Integer.class, Long.class, Double.class, Float.class,
+                    java.math.BigDecimal.class, java.math.BigInteger.class, Boolean.class);
+        }
+    }
+}

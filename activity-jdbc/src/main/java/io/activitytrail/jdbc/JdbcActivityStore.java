@@ -1,0 +1,507 @@
+package io.activitytrail.jdbc;
+
+import static java.util.Objects.requireNonNull;
+
+import io.activitytrail.Activity;
+import io.activitytrail.ActivityPage;
+import io.activitytrail.ActivityQuery;
+import io.activitytrail.ActivityStats;
+import io.activitytrail.ActivityStore;
+import io.activitytrail.ActivityStoreException;
+import io.activitytrail.RetentionResult;
+import io.activitytrail.WriteResult;
+import io.activitytrail.jdbc.internal.ActivityReader;
+import io.activitytrail.jdbc.internal.ActivityWriter;
+import io.activitytrail.jdbc.internal.Maintenance;
+import io.activitytrail.jdbc.internal.Migrator;
+import io.activitytrail.jdbc.internal.OwnedPool;
+import io.activitytrail.jdbc.internal.Partitions;
+import io.activitytrail.jdbc.internal.SqlErrors;
+import io.activitytrail.jdbc.internal.Statements;
+import io.activitytrail.jdbc.internal.StatsReader;
+import io.activitytrail.jdbc.internal.TableNames;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.TemplateEngine;
+import org.jdbi.v3.postgres.PostgresPlugin;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The PostgreSQL {@link ActivityStore}: a table range-partitioned by month, written in batches of
+ * one statement each, read by keyset pages on the primary key, with stats from index-only scans,
+ * streamed export, erasure, retention by dropping partitions, and optional read-replica routing.
+ *
+ * <pre>{@code
+ * ActivityStore store = JdbcActivityStore.builder(dataSource)
+ *     .table("user_activity_logs")      // default
+ *     .readDataSource(replica)          // optional
+ *     .migrate(true)                    // apply the bundled migrations at build()
+ *     .build();
+ * }</pre>
+ *
+ * <p>Thread-safe. The store keeps no connection of its own between calls; it borrows from the
+ * given {@link DataSource}. Unless {@link Builder#scheduledMaintenance(boolean) turned off}, a
+ * daemon thread named {@code activity-maintenance} runs {@link #runMaintenance()} every
+ * {@link Builder#maintenanceInterval(Duration) interval}; of many instances, one at a time does the
+ * work (PostgreSQL advisory lock). {@link #close()} stops that thread and closes a pool the store
+ * made itself, never a {@code DataSource} it was given.
+ *
+ * <p>Errors: a failure that may pass (connection refused or lost, server shutting down, deadlock,
+ * serialization failure, lock timeout) throws {@link ActivityStoreException}; a row that PostgreSQL
+ * refuses for good is returned in {@link WriteResult#rejected()} while the rest of its batch is stored.
+ */
+public final class JdbcActivityStore implements ActivityStore {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcActivityStore.class);
+
+    private final TableNames names;
+    private final ActivityWriter writer;
+    private final ActivityReader reader;
+    private final StatsReader stats;
+    private final Maintenance maintenance;
+    private final Jdbi jdbi;
+    private final Statements sql;
+    private final @Nullable DataSource ownedPool;
+    private final @Nullable ScheduledExecutorService scheduler;
+
+    private JdbcActivityStore(Builder b, String schema) {
+        this.names = new TableNames(schema, b.table);
+        this.sql = new Statements(names);
+        this.jdbi = jdbi(b.dataSource);
+        Jdbi readJdbi = b.readDataSource == null ? jdbi : jdbi(b.readDataSource);
+        Partitions partitions = new Partitions(jdbi, sql);
+        this.writer = new ActivityWriter(jdbi, sql, partitions);
+        this.reader = new ActivityReader(readJdbi, sql);
+        this.stats = new StatsReader(readJdbi, sql, b.statsCacheTtl);
+        this.maintenance = new Maintenance(jdbi, sql, partitions, stats, b.clock, b.partitionsAhead,
+                b.scheduledRetention ? b.retention : null);
+        this.ownedPool = b.ownedPool;
+        this.scheduler = b.scheduledMaintenance ? Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "activity-maintenance");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+    }
+
+    private static Jdbi jdbi(DataSource dataSource) {
+        Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+        // SQL is rendered by the store; Jdbi must not read <...> in it as template attributes.
+        jdbi.getConfig(SqlStatements.class).setTemplateEngine(TemplateEngine.NOP);
+        return jdbi;
+    }
+
+    /** Starts a store on {@code dataSource}, which it borrows and never closes. */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(requireNonNull(dataSource, "dataSource"), null);
+    }
+
+    /**
+     * Starts a store with a HikariCP pool of its own (closed by {@link #close()}). Needs
+     * {@code com.zaxxer:HikariCP} on the class path; the store's dependency on it is optional.
+     *
+     * @throws IllegalStateException when HikariCP is not on the class path
+     */
+    public static Builder builder(String jdbcUrl, String user, String password) {
+        requireNonNull(jdbcUrl, "jdbcUrl");
+        requireNonNull(user, "user");
+        requireNonNull(password, "password");
+        if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("jdbcUrl must start with jdbc:postgresql:, but was \""
+                    + jdbcUrl.replaceAll("password=[^&]*", "password=***") + "\"");
+        }
+        DataSource pool;
+        try {
+            pool = OwnedPool.create(jdbcUrl, user, password, 10);
+        } catch (NoClassDefFoundError e) {
+            throw new IllegalStateException("JdbcActivityStore.builder(jdbcUrl, ...) needs com.zaxxer:HikariCP "
+                    + "on the class path; add it, or pass a DataSource", e);
+        }
+        return new Builder(pool, pool);
+    }
+
+    /** The schema-qualified, quoted name of the activity table. */
+    public String qualifiedTable() {
+        return names.qualifiedTable();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Makes the monthly partitions the batch needs, then inserts it in one statement; a row
+     * PostgreSQL refuses is found by splitting the batch and returned in {@link WriteResult#rejected()}.
+     * Invalidates the cached stats of every user of the batch.
+     *
+     * @throws ActivityStoreException when the database cannot be reached or the statement fails
+     *     for a reason other than a bad row
+     */
+    @Override
+    public WriteResult write(List<Activity> batch) {
+        requireNonNull(batch, "batch");
+        if (batch.isEmpty()) {
+            return WriteResult.inserted(0);
+        }
+        Set<String> users = new LinkedHashSet<>();
+        for (Activity a : batch) {
+            users.add(requireNonNull(a, "batch element").userId());
+        }
+        try {
+            return writer.write(batch);
+        } catch (JdbiException e) {
+            throw SqlErrors.translate("write a batch of " + batch.size() + " activities", e);
+        } finally {
+            stats.invalidate(users);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads from the read data source when one was given.
+     *
+     * @throws ActivityStoreException when the database cannot be reached
+     */
+    @Override
+    public ActivityPage query(ActivityQuery query) {
+        requireNonNull(query, "query");
+        try {
+            return reader.query(query);
+        } catch (JdbiException e) {
+            throw SqlErrors.translate("query activities", e);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Cached per user for the {@link Builder#statsCacheTtl(Duration) TTL}: a window of the same
+     * length ending at most the TTL later is answered from the cache. A write through this store
+     * for the user drops the user's cached stats (writes by other instances show after the TTL).
+     *
+     * @throws IllegalArgumentException when {@code from} is not before {@code to}
+     * @throws ActivityStoreException when the database cannot be reached
+     */
+    @Override
+    public ActivityStats stats(String userId, Instant from, Instant to) {
+        Activity.validateUserId(userId);
+        requireNonNull(from, "from");
+        requireNonNull(to, "to");
+        if (!from.isBefore(to)) {
+            throw new IllegalArgumentException("from must be before to, but was from=" + from + ", to=" + to);
+        }
+        try {
+            return stats.stats(userId, from, to);
+        } catch (JdbiException e) {
+            throw SqlErrors.translate("compute stats", e);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Reads through a server-side cursor (1,000 rows per fetch) in a read-only transaction.
+     *
+     * @throws ActivityStoreException when the database cannot be reached
+     */
+    @Override
+    public long export(String userId, Consumer<? super Activity> sink) {
+        Activity.validateUserId(userId);
+        requireNonNull(sink, "sink");
+        try {
+            return reader.export(userId, sink);
+        } catch (JdbiException e) {
+            throw SqlErrors.translate("export activities", e);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One {@code DELETE} by the primary key, across every partition, in one transaction.
+     *
+     * @throws ActivityStoreException when the database cannot be reached
+     */
+    @Override
+    public long eraseUser(String userId) {
+        Activity.validateUserId(userId);
+        try {
+            return jdbi.withHandle(h -> h.createUpdate(sql.get("erase_user")).bind("user_id", userId).execute());
+        } catch (JdbiException e) {
+            throw SqlErrors.translate("erase a user's activities", e);
+        } finally {
+            stats.invalidate(List.of(userId));
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Drops the partitions wholly older than {@code cutoff}, then deletes the older rows of the
+     * boundary month (and of the default partition) in transactions of at most 10,000 rows. Waits
+     * for the maintenance lock, so it never runs at the same time as another instance's maintenance.
+     * Recorded in {@code <table>_maintenance_runs} and logged.
+     *
+     * @throws ActivityStoreException when the database cannot be reached
+     */
+    @Override
+    public RetentionResult applyRetention(Instant cutoff) {
+        requireNonNull(cutoff, "cutoff");
+        try {
+            return maintenance.applyRetention(cutoff);
+        } catch (JdbiException e) {
+            throw SqlErrors.translate("apply retention", e);
+        }
+    }
+
+    /**
+     * Runs maintenance now: creates the partitions of this month and the next
+     * {@link Builder#partitionsAhead(int) partitionsAhead}, moves rows out of the default
+     * partition, and applies retention when {@link Builder#scheduledRetention(boolean)} is on.
+     * Does nothing (and says so in the report) when another instance is running maintenance.
+     * This is what the {@code activity-maintenance} thread calls.
+     *
+     * @throws ActivityStoreException when the database cannot be reached or a step failed; the
+     *     failure is also recorded in {@code <table>_maintenance_runs}
+     */
+    public MaintenanceReport runMaintenance() {
+        try {
+            return maintenance.run();
+        } catch (JdbiException e) {
+            throw SqlErrors.translate("run maintenance", e);
+        }
+    }
+
+    /** Stops the maintenance thread and closes the pool the store made itself, if any. */
+    @Override
+    public void close() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (ownedPool != null) {
+            OwnedPool.close(ownedPool);
+        }
+    }
+
+    private void start(Builder b) {
+        if (b.migrate) {
+            try {
+                new Migrator(names).migrate(jdbi);
+            } catch (JdbiException e) {
+                throw SqlErrors.translate("migrate " + names.qualifiedTable(), e);
+            }
+        }
+        try {
+            maintenance.createAhead();
+        } catch (JdbiException e) {
+            LOG.warn("Cannot create the partitions ahead of {} at start ({}); maintenance will retry",
+                    names.qualifiedTable(), SqlErrors.reason(e));
+        }
+        if (scheduler != null) {
+            long interval = b.maintenanceInterval.toMillis();
+            long firstDelay = Math.min(interval, Duration.ofMinutes(1).toMillis());
+            scheduler.scheduleWithFixedDelay(this::scheduledMaintenance, firstDelay, interval, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void scheduledMaintenance() {
+        try {
+            maintenance.run();
+        } catch (RuntimeException e) {
+            // Never let the schedule die: the next run tries again.
+            LOG.warn("Scheduled maintenance of {} failed: {}", names.qualifiedTable(), SqlErrors.reason(e));
+        }
+    }
+
+    /**
+     * Configures a {@link JdbcActivityStore}. Every setter checks its value at once and names a bad
+     * one in the exception. Not thread-safe.
+     */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private final @Nullable DataSource ownedPool;
+        private @Nullable DataSource readDataSource;
+        private String table = "user_activity_logs";
+        private @Nullable String schema;
+        private boolean migrate;
+        private int partitionsAhead = 3;
+        private Duration statsCacheTtl = Duration.ofMinutes(5);
+        private boolean scheduledMaintenance = true;
+        private Duration maintenanceInterval = Duration.ofHours(1);
+        private Duration retention = Duration.ofDays(730);
+        private boolean scheduledRetention = true;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(DataSource dataSource, @Nullable DataSource ownedPool) {
+            this.dataSource = dataSource;
+            this.ownedPool = ownedPool;
+        }
+
+        /**
+         * The activity table; default {@code user_activity_logs}. Other objects are named after it
+         * ({@code <table>_default}, {@code <table>_p2025_01}, {@code <table>_schema_history}, ...).
+         *
+         * @throws IllegalArgumentException unless a lower-case identifier {@code [a-z_][a-z0-9_]{0,47}}
+         */
+        public Builder table(String table) {
+            this.table = TableNames.checkTable(requireNonNull(table, "table"));
+            return this;
+        }
+
+        /**
+         * The schema of the table; default the connection's current schema (first of its
+         * {@code search_path}). Made by the migration when it does not exist.
+         *
+         * @throws IllegalArgumentException unless an identifier {@code [A-Za-z_][A-Za-z0-9_]{0,62}}
+         */
+        public Builder schema(String schema) {
+            this.schema = TableNames.checkSchema(requireNonNull(schema, "schema"));
+            return this;
+        }
+
+        /** Where queries, stats and exports read (a streaming replica, say); default the primary. */
+        public Builder readDataSource(DataSource readDataSource) {
+            this.readDataSource = requireNonNull(readDataSource, "readDataSource");
+            return this;
+        }
+
+        /**
+         * Whether {@link #build()} applies the bundled migrations (under an advisory lock); default
+         * false, for hosts that run them with Flyway or by hand.
+         */
+        public Builder migrate(boolean migrate) {
+            this.migrate = migrate;
+            return this;
+        }
+
+        /**
+         * How many months after the current one have their partition made in advance; default 3.
+         *
+         * @throws IllegalArgumentException unless 0 to 24
+         */
+        public Builder partitionsAhead(int partitionsAhead) {
+            if (partitionsAhead < 0 || partitionsAhead > 24) {
+                throw new IllegalArgumentException("partitionsAhead must be between 0 and 24, but was " + partitionsAhead);
+            }
+            this.partitionsAhead = partitionsAhead;
+            return this;
+        }
+
+        /**
+         * How long stats stay cached per user; default 5 minutes, {@link Duration#ZERO} turns the
+         * cache off.
+         *
+         * @throws IllegalArgumentException when negative or longer than a day
+         */
+        public Builder statsCacheTtl(Duration statsCacheTtl) {
+            requireNonNull(statsCacheTtl, "statsCacheTtl");
+            if (statsCacheTtl.isNegative() || statsCacheTtl.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("statsCacheTtl must be between PT0S and P1D, but was " + statsCacheTtl);
+            }
+            this.statsCacheTtl = statsCacheTtl;
+            return this;
+        }
+
+        /** Whether the {@code activity-maintenance} daemon thread runs {@link #runMaintenance()}; default true. */
+        public Builder scheduledMaintenance(boolean scheduledMaintenance) {
+            this.scheduledMaintenance = scheduledMaintenance;
+            return this;
+        }
+
+        /**
+         * Time between two scheduled maintenance runs; default 1 hour. The first run is one minute
+         * after {@link #build()} (or sooner, when the interval is shorter).
+         *
+         * @throws IllegalArgumentException unless between 1 second and 7 days
+         */
+        public Builder maintenanceInterval(Duration maintenanceInterval) {
+            requireNonNull(maintenanceInterval, "maintenanceInterval");
+            if (maintenanceInterval.compareTo(Duration.ofSeconds(1)) < 0 || maintenanceInterval.compareTo(Duration.ofDays(7)) > 0) {
+                throw new IllegalArgumentException("maintenanceInterval must be between PT1S and P7D, but was " + maintenanceInterval);
+            }
+            this.maintenanceInterval = maintenanceInterval;
+            return this;
+        }
+
+        /**
+         * How long activities are kept by maintenance; default 730 days (2 years).
+         *
+         * @throws IllegalArgumentException unless at least 1 day
+         */
+        public Builder retention(Duration retention) {
+            requireNonNull(retention, "retention");
+            if (retention.compareTo(Duration.ofDays(1)) < 0) {
+                throw new IllegalArgumentException("retention must be at least P1D, but was " + retention);
+            }
+            this.retention = retention;
+            return this;
+        }
+
+        /** Whether maintenance applies {@link #retention(Duration)}; default true. */
+        public Builder scheduledRetention(boolean scheduledRetention) {
+            this.scheduledRetention = scheduledRetention;
+            return this;
+        }
+
+        /** The clock of maintenance (current month, retention cutoff); default UTC system clock. */
+        public Builder clock(Clock clock) {
+            this.clock = requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Builds the store: finds the schema when none was set, migrates when asked, makes the
+         * partitions ahead (a failure there is logged, not thrown) and starts the maintenance thread.
+         *
+         * @throws ActivityStoreException when the database cannot be reached to find the schema or
+         *     to migrate
+         */
+        public JdbcActivityStore build() {
+            String resolved = schema;
+            if (resolved == null) {
+                try {
+                    resolved = Jdbi.create(dataSource).withHandle(h ->
+                            h.createQuery("SELECT current_schema()").mapTo(String.class).findOne().orElse(null));
+                } catch (JdbiException e) {
+                    closeOwned();
+                    throw SqlErrors.translate("find the current schema (set .schema(...) to skip this)", e);
+                }
+                if (resolved == null) {
+                    closeOwned();
+                    throw new ActivityStoreException("the connection has no current schema (empty search_path); set .schema(...)");
+                }
+                TableNames.checkSchema(resolved);
+            }
+            JdbcActivityStore store = new JdbcActivityStore(this, resolved);
+            try {
+                store.start(this);
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
+            return store;
+        }
+
+        private void closeOwned() {
+            if (ownedPool != null) {
+                OwnedPool.close(ownedPool);
+            }
+        }
+    }
+}

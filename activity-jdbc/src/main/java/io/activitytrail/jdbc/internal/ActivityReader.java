@@ -1,0 +1,196 @@
+package io.activitytrail.jdbc.internal;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.activitytrail.Activity;
+import io.activitytrail.ActivityPage;
+import io.activitytrail.ActivityQuery;
+import io.activitytrail.Severity;
+import io.activitytrail.internal.ActivityJson;
+import java.io.IOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.result.ResultIterable;
+import org.jdbi.v3.core.statement.Query;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jspecify.annotations.Nullable;
+
+/** Timeline pages and exports. Every query is of one user, so each one starts on the primary key. */
+public final class ActivityReader {
+    static final int EXPORT_FETCH_SIZE = 1_000;
+    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
+
+    private final Jdbi jdbi;
+    private final Statements sql;
+
+    public ActivityReader(Jdbi jdbi, Statements sql) {
+        this.jdbi = jdbi;
+        this.sql = sql;
+    }
+
+    /** A statement with named parameters, as the store runs it; public so tests can EXPLAIN it. */
+    public record Sql(String text, Map<String, Object> params) {}
+
+    /** The keyset page: {@code limit + 1} rows, the extra one telling whether a next page exists. */
+    public Sql keyset(ActivityQuery q) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        String where = where(q, params);
+        params.put("limit", q.limit() + 1);
+        return new Sql(sql.get("select_columns") + where + " ORDER BY created_at DESC, id DESC LIMIT :limit", params);
+    }
+
+    /** The numbered page (query with {@code page(n)}). */
+    public Sql numbered(ActivityQuery q) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        String where = where(q, params);
+        params.put("limit", q.limit());
+        params.put("offset", (long) (q.page().orElse(1) - 1) * q.limit());
+        return new Sql(sql.get("select_columns") + where
+                + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset", params);
+    }
+
+    /** The total of a numbered page. */
+    public Sql count(ActivityQuery q) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        String where = where(q, params);
+        return new Sql("SELECT count(*) FROM " + sql.names().qualifiedTable() + where, params);
+    }
+
+    public ActivityPage query(ActivityQuery q) {
+        if (q.page().isPresent()) {
+            int page = q.page().getAsInt();
+            Sql count = count(q);
+            Sql rows = numbered(q);
+            return jdbi.withHandle(h -> {
+                long total = bindAll(h.createQuery(count.text()), count.params()).mapTo(Long.class).one();
+                List<Activity> activities = (long) (page - 1) * q.limit() >= total ? List.of()
+                        : bindAll(h.createQuery(rows.text()), rows.params()).map(MAPPER).list();
+                return ActivityPage.ofNumbered(activities, page, q.limit(), total);
+            });
+        }
+        Sql keyset = keyset(q);
+        List<Activity> rows = jdbi.withHandle(h -> bindAll(h.createQuery(keyset.text()), keyset.params()).map(MAPPER).list());
+        return ActivityPage.ofKeyset(rows, q.limit());
+    }
+
+    private String where(ActivityQuery q, Map<String, Object> params) {
+        StringBuilder w = new StringBuilder(" WHERE user_id = :user_id");
+        params.put("user_id", q.userId());
+        if (!q.actions().isEmpty()) {
+            w.append(" AND action = ANY(:actions)");
+            params.put("actions", q.actions().toArray(String[]::new));
+        }
+        if (!q.severities().isEmpty()) {
+            w.append(" AND severity = ANY(:severities::text[]::").append(sql.names().qualified(sql.names().severityType())).append("[])");
+            params.put("severities", q.severities().stream().map(Severity::value).toArray(String[]::new));
+        }
+        q.from().ifPresent(from -> {
+            w.append(" AND created_at >= :from");
+            params.put("from", utc(from));
+        });
+        q.to().ifPresent(to -> {
+            w.append(" AND created_at < :to");
+            params.put("to", utc(to));
+        });
+        q.sessionId().ifPresent(s -> {
+            w.append(" AND session_id = :session_id");
+            params.put("session_id", s);
+        });
+        q.ipAddress().ifPresent(ip -> {
+            w.append(" AND ip_address = :ip::inet");
+            params.put("ip", ip);
+        });
+        q.requestId().ifPresent(r -> {
+            w.append(" AND request_id = :request_id");
+            params.put("request_id", r);
+        });
+        q.text().ifPresent(t -> {
+            w.append(" AND description ILIKE :text ESCAPE '!'");
+            params.put("text", "%" + t.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+        });
+        q.after().ifPresent(c -> {
+            // The plain bound on created_at lets the planner prune later partitions.
+            w.append(" AND created_at <= :cursor_at AND (created_at, id) < (:cursor_at, :cursor_id)");
+            params.put("cursor_at", utc(c.createdAt()));
+            params.put("cursor_id", c.id());
+        });
+        return w.toString();
+    }
+
+    private static Query bindAll(Query query, Map<String, Object> params) {
+        for (Map.Entry<String, Object> e : params.entrySet()) {
+            if (e.getValue() instanceof String[] array) {
+                query.bindArray(e.getKey(), String.class, (Object[]) array);
+            } else {
+                query.bind(e.getKey(), e.getValue());
+            }
+        }
+        return query;
+    }
+
+    /**
+     * Streams the user's rows oldest first from a server-side cursor: autocommit off and a fetch
+     * size, so memory stays constant however many rows the user has.
+     */
+    public long export(String userId, Consumer<? super Activity> sink) {
+        return jdbi.inTransaction(h -> {
+            h.execute("SET TRANSACTION READ ONLY");
+            ResultIterable<Activity> rows = h.createQuery(sql.get("export"))
+                    .bind("user_id", userId)
+                    .setFetchSize(EXPORT_FETCH_SIZE)
+                    .map(MAPPER);
+            long count = 0;
+            try (var iterator = rows.iterator()) {
+                Iterator<Activity> it = iterator;
+                while (it.hasNext()) {
+                    sink.accept(it.next());
+                    count++;
+                }
+            }
+            return count;
+        });
+    }
+
+    static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    public static final RowMapper<Activity> MAPPER = ActivityReader::map;
+
+    static Activity map(ResultSet rs, StatementContext ctx) throws SQLException {
+        return Activity.builder(rs.getString("user_id"), rs.getString("action"))
+                .id(rs.getObject("id", UUID.class))
+                .description(rs.getString("description"))
+                .severity(Severity.fromValue(rs.getString("severity")))
+                .ipAddress(rs.getString("ip"))
+                .userAgent(rs.getString("user_agent"))
+                .sessionId(rs.getString("session_id"))
+                .requestId(rs.getString("request_id"))
+                .deviceInfo(json(rs.getString("device_info")))
+                .locationInfo(json(rs.getString("location_info")))
+                .metadata(json(rs.getString("metadata")))
+                .createdAt(rs.getObject("created_at", OffsetDateTime.class).toInstant())
+                .build();
+    }
+
+    private static Map<String, Object> json(@Nullable String text) throws SQLException {
+        if (text == null || text.equals("{}")) {
+            return Map.of();
+        }
+        try {
+            return ActivityJson.MAPPER.readValue(text, MAP);
+        } catch (IOException e) {
+            throw new SQLException("a jsonb column holds what is not a JSON object", e);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package io.activitytrail.jdbc.internal;
+
+import io.activitytrail.ActivityStoreException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Monthly partitions: made ahead by maintenance and on demand for the months a write needs, so
+ * that a late or back-dated activity never fails. Creation is serialised by an advisory lock and
+ * bounded by a lock timeout: when it cannot get its locks in time (a long export holds the parent),
+ * the rows go to the default partition and maintenance moves them later.
+ */
+public final class Partitions {
+    private static final Logger LOG = LoggerFactory.getLogger(Partitions.class);
+    static final String LOCK_TIMEOUT = "5s";
+
+    /** One partition as the catalog describes it; bounds are null for the default partition. */
+    public record Partition(String name, boolean isDefault, @Nullable Instant lower, @Nullable Instant upper) {}
+
+    private final Jdbi jdbi;
+    private final Statements sql;
+    private final Set<YearMonth> known = ConcurrentHashMap.newKeySet();
+
+    public Partitions(Jdbi jdbi, Statements sql) {
+        this.jdbi = jdbi;
+        this.sql = sql;
+    }
+
+    public static YearMonth monthOf(Instant instant) {
+        return YearMonth.from(instant.atOffset(ZoneOffset.UTC));
+    }
+
+    static OffsetDateTime start(YearMonth month) {
+        return month.atDay(1).atStartOfDay().atOffset(ZoneOffset.UTC);
+    }
+
+    public List<Partition> list(Handle h) {
+        return h.createQuery(sql.get("list_partitions"))
+                .bind("parent", sql.names().qualifiedTable())
+                .map((rs, ctx) -> new Partition(rs.getString("name"), rs.getBoolean("is_default"),
+                        instant(rs.getObject("lower_bound", OffsetDateTime.class)),
+                        instant(rs.getObject("upper_bound", OffsetDateTime.class))))
+                .list();
+    }
+
+    private static @Nullable Instant instant(@Nullable OffsetDateTime t) {
+        return t == null ? null : t.toInstant();
+    }
+
+    /** Reloads the months that have a partition. */
+    public void refresh(Handle h) {
+        Set<YearMonth> months = new TreeSet<>();
+        for (Partition p : list(h)) {
+            if (!p.isDefault() && p.lower() != null && p.upper() != null
+                    && monthOf(p.lower()).plusMonths(1).equals(monthOf(p.upper()))
+                    && start(monthOf(p.lower())).toInstant().equals(p.lower())) {
+                months.add(monthOf(p.lower()));
+            }
+        }
+        known.retainAll(months);
+        known.addAll(months);
+    }
+
+    public void forget(YearMonth month) {
+        known.remove(month);
+    }
+
+    /**
+     * Makes sure each month of {@code createdAts} has its partition. Never fails the write for a
+     * partition it could not make (the default partition takes the rows), but does throw when the
+     * database is unreachable.
+     */
+    public void ensureFor(Collection<Instant> createdAts) {
+        Set<YearMonth> missing = new TreeSet<>();
+        for (Instant at : createdAts) {
+            YearMonth m = monthOf(at);
+            if (!known.contains(m)) {
+                missing.add(m);
+            }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        try {
+            jdbi.useHandle(h -> {
+                refresh(h);
+                for (YearMonth m : missing) {
+                    if (!known.contains(m)) {
+                        create(h, m);
+                    }
+                }
+            });
+        } catch (JdbiException e) {
+            if (SqlErrors.isRowError(e) || isPermanentDdlError(e)) {
+                LOG.warn("Cannot create partitions {} of {} ({}); rows go to the default partition",
+                        missing, sql.names().qualifiedTable(), SqlErrors.reason(e));
+                return;
+            }
+            throw SqlErrors.translate("create partitions " + missing, e);
+        }
+    }
+
+    private static boolean isPermanentDdlError(Throwable e) {
+        String state = SqlErrors.sqlState(e);
+        // 42501 no privilege, 55P03 lock timeout, 42P17 overlapping or invalid bounds.
+        return state != null && (state.equals("42501") || state.equals("55P03") || state.startsWith("42"));
+    }
+
+    /** Months from the current one to {@code ahead} months later; returns the partitions made. */
+    public List<String> createAhead(Handle h, Instant now, int ahead) {
+        refresh(h);
+        List<String> created = new ArrayList<>();
+        YearMonth first = monthOf(now);
+        for (int i = 0; i <= ahead; i++) {
+            YearMonth m = first.plusMonths(i);
+            if (!known.contains(m)) {
+                CreateResult r = create(h, m);
+                if (r.created()) {
+                    created.add(r.name());
+                }
+            }
+        }
+        return created;
+    }
+
+    /** Moves every row of the default partition into its monthly partition; returns rows moved. */
+    public MoveResult moveOutOfDefault(Handle h) {
+        List<YearMonth> months = h.createQuery(sql.get("default_months"))
+                .map((rs, ctx) -> YearMonth.from(rs.getObject(1, java.time.LocalDateTime.class)))
+                .list();
+        long moved = 0;
+        List<String> created = new ArrayList<>();
+        for (YearMonth m : months) {
+            CreateResult r = create(h, m);
+            moved += r.moved();
+            if (r.created()) {
+                created.add(r.name());
+            }
+        }
+        return new MoveResult(created, moved);
+    }
+
+    public record MoveResult(List<String> created, long moved) {}
+
+    record CreateResult(String name, boolean created, long moved) {}
+
+    /**
+     * Makes the partition of {@code month} in its own transaction. When the default partition holds
+     * rows of that month, they are moved into the new partition in the same transaction.
+     */
+    CreateResult create(Handle outer, YearMonth month) {
+        String name = sql.names().partitionName(month);
+        Map<String, String> values = Map.of(
+                "partition", sql.names().qualified(name),
+                "from", start(month).toString(),
+                "to", start(month.plusMonths(1)).toString());
+        OffsetDateTime from = start(month);
+        OffsetDateTime to = start(month.plusMonths(1));
+        CreateResult result = outer.inTransaction(h -> {
+            h.execute("SET LOCAL lock_timeout = '" + LOCK_TIMEOUT + "'");
+            h.execute("SELECT pg_advisory_xact_lock(?, hashtext(?))", Locks.PARTITIONS, sql.names().lockKey());
+            boolean exists = h.createQuery("SELECT to_regclass(?) IS NOT NULL")
+                    .bind(0, sql.names().qualified(name)).mapTo(Boolean.class).one();
+            if (exists) {
+                return new CreateResult(name, false, 0);
+            }
+            boolean inDefault = h.createQuery(sql.get("default_has_rows_in"))
+                    .bind("from", from).bind("to", to).mapTo(Boolean.class).one();
+            if (!inDefault) {
+                h.execute(sql.get("create_partition", values));
+                return new CreateResult(name, true, 0);
+            }
+            h.execute(sql.get("lock_default"));
+            h.createUpdate(sql.get("stash_default_rows")).bind("from", from).bind("to", to).execute();
+            int moved = h.createUpdate(sql.get("delete_default_rows")).bind("from", from).bind("to", to).execute();
+            h.execute(sql.get("create_partition", values));
+            h.execute(sql.get("restore_stashed_rows"));
+            return new CreateResult(name, true, moved);
+        });
+        known.add(month);
+        if (result.created()) {
+            if (result.moved() > 0) {
+                LOG.info("Created partition {} and moved {} rows into it from the default partition", name, result.moved());
+            } else {
+                LOG.info("Created partition {}", name);
+            }
+        }
+        return result;
+    }
+
+    /** For errors raised while no handle is open. */
+    static ActivityStoreException unavailable(String doing, RuntimeException e) {
+        return SqlErrors.translate(doing, e);
+    }
+}

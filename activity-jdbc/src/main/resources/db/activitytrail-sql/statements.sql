@@ -1,0 +1,106 @@
+-- Statements of JdbcActivityStore. Each starts at a "-- name:" line. ${table} is the quoted,
+-- schema-qualified activity table, ${schema} the quoted schema, ${name} the bare table name,
+-- ${severity} the quoted, qualified severity type, ${runs} the maintenance runs table.
+
+-- name: insert_batch
+-- One round trip for the whole batch: one array per column, unnested into rows. The statement
+-- text is the same for every batch size, so the server plans it once per connection.
+INSERT INTO ${table} (id, user_id, action, description, severity, ip_address, user_agent,
+                      session_id, request_id, device_info, location_info, metadata, created_at)
+SELECT * FROM unnest(
+    :ids::uuid[], :user_ids::varchar[], :actions::varchar[], :descriptions::text[],
+    :severities::text[]::${severity}[], :ips::inet[], :user_agents::text[],
+    :session_ids::varchar[], :request_ids::varchar[], :device_infos::jsonb[],
+    :location_infos::jsonb[], :metadatas::jsonb[], :created_ats::timestamptz[])
+ON CONFLICT DO NOTHING
+
+-- name: select_columns
+SELECT id, user_id, action, description, severity::text AS severity, host(ip_address) AS ip,
+       user_agent, session_id, request_id, device_info::text AS device_info,
+       location_info::text AS location_info, metadata::text AS metadata, created_at
+FROM ${table}
+
+-- name: export
+-- Oldest first through the primary key; read with a cursor (autocommit off + fetch size).
+SELECT id, user_id, action, description, severity::text AS severity, host(ip_address) AS ip,
+       user_agent, session_id, request_id, device_info::text AS device_info,
+       location_info::text AS location_info, metadata::text AS metadata, created_at
+FROM ${table}
+WHERE user_id = :user_id
+ORDER BY created_at, id
+
+-- name: stats_counts
+-- Answered from the primary key alone (INCLUDE action, severity): an index-only scan.
+SELECT action, severity::text AS severity,
+       (created_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n
+FROM ${table}
+WHERE user_id = :user_id AND created_at >= :from AND created_at < :to
+GROUP BY 1, 2, 3
+
+-- name: stats_distinct
+-- Also index-only: ip_address and user_agent_hash are INCLUDE columns of the primary key.
+SELECT count(DISTINCT ip_address) AS ips, count(DISTINCT user_agent_hash) AS devices
+FROM ${table}
+WHERE user_id = :user_id AND created_at >= :from AND created_at < :to
+
+-- name: stats_last_login
+-- The (user_id, action, created_at) index, read backwards: one entry per partition.
+SELECT max(created_at) FROM ${table} WHERE user_id = :user_id AND action = 'login'
+
+-- name: erase_user
+DELETE FROM ${table} WHERE user_id = :user_id
+
+-- name: list_partitions
+SELECT c.relname AS name,
+       pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT' AS is_default,
+       (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \(''([^'']+)''\)'))[1]::timestamptz AS lower_bound,
+       (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \(''([^'']+)''\)'))[1]::timestamptz AS upper_bound
+FROM pg_inherits i
+JOIN pg_class c ON c.oid = i.inhrelid
+WHERE i.inhparent = to_regclass(:parent)
+ORDER BY lower_bound NULLS FIRST
+
+-- name: create_partition
+CREATE TABLE IF NOT EXISTS ${partition} PARTITION OF ${table}
+    FOR VALUES FROM ('${from}') TO ('${to}')
+
+-- name: default_months
+-- Months that have rows in the default partition (the safety net).
+SELECT DISTINCT date_trunc('month', created_at AT TIME ZONE 'UTC') AS month FROM ${default}
+
+-- name: default_has_rows_in
+SELECT EXISTS (SELECT 1 FROM ${default} WHERE created_at >= :from AND created_at < :to)
+
+-- name: lock_default
+LOCK TABLE ${default} IN SHARE ROW EXCLUSIVE MODE
+
+-- name: stash_default_rows
+CREATE TEMPORARY TABLE activitytrail_moving ON COMMIT DROP AS
+SELECT id, user_id, action, description, severity, ip_address, user_agent, session_id,
+       request_id, device_info, location_info, metadata, created_at
+FROM ${default} WHERE created_at >= :from AND created_at < :to
+
+-- name: delete_default_rows
+DELETE FROM ${default} WHERE created_at >= :from AND created_at < :to
+
+-- name: restore_stashed_rows
+INSERT INTO ${table} (id, user_id, action, description, severity, ip_address, user_agent,
+                      session_id, request_id, device_info, location_info, metadata, created_at)
+SELECT * FROM activitytrail_moving
+
+-- name: count_rows
+SELECT count(*) FROM ${partition}
+
+-- name: drop_partition
+DROP TABLE ${partition}
+
+-- name: delete_older_batch
+-- At most :batch rows per statement (and so per transaction: the handle is in autocommit).
+DELETE FROM ${partition}
+WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${partition} WHERE created_at < :cutoff LIMIT :batch))
+
+-- name: record_run
+INSERT INTO ${runs} (kind, started_at, finished_at, instance, created_partitions,
+                     dropped_partitions, moved_rows, deleted_rows, retention_cutoff, error)
+VALUES (:kind, :started_at, :finished_at, :instance, :created, :dropped, :moved, :deleted,
+        :cutoff, :error)

@@ -1,0 +1,53 @@
+package io.activitytrail.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+class JdbcActivityStoreBuilderTest {
+    private final JdbcActivityStore.Builder builder = JdbcActivityStore.builder(new PGSimpleDataSource());
+
+    @Test
+    void shouldNameTheBadValueOfPartitionsAhead() {
+        assertThatThrownBy(() -> builder.partitionsAhead(99))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("partitionsAhead must be between 0 and 24, but was 99");
+    }
+
+    @Test
+    void shouldRefuseATableNameThatIsNotAPlainIdentifier() {
+        assertThatThrownBy(() -> builder.table("logs\"; DROP TABLE users; --"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("table must match")
+                .hasMessageContaining("but was \"logs\"; DROP TABLE users; --\"");
+        assertThatThrownBy(() -> builder.table("Activity")).hasMessageContaining("but was \"Activity\"");
+        assertThatThrownBy(() -> builder.table("a".repeat(49))).hasMessageContaining("at most 48 characters");
+    }
+
+    @Test
+    void shouldRefuseASchemaNameThatIsNotAnIdentifier() {
+        assertThatThrownBy(() -> builder.schema("my schema"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("but was \"my schema\"");
+    }
+
+    @Test
+    void shouldNameTheBadDurations() {
+        assertThatThrownBy(() -> builder.statsCacheTtl(Duration.ofSeconds(-1)))
+                .hasMessage("statsCacheTtl must be between PT0S and P1D, but was PT-1S");
+        assertThatThrownBy(() -> builder.maintenanceInterval(Duration.ofMillis(10)))
+                .hasMessage("maintenanceInterval must be between PT1S and P7D, but was PT0.01S");
+        assertThatThrownBy(() -> builder.retention(Duration.ofHours(1)))
+                .hasMessage("retention must be at least P1D, but was PT1H");
+    }
+
+    @Test
+    void shouldRefuseAJdbcUrlOfAnotherDatabase() {
+        assertThatThrownBy(() -> JdbcActivityStore.builder("jdbc:mysql://localhost/db?password=secret", "u", "p"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("jdbc:postgresql:")
+                .hasMessageNotContaining("secret");
+    }
+}
