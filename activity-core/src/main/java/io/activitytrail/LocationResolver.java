@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * Turns an IP address into a location (country, city, ...) stored as {@code location_info}.
- * Called on the writer thread, never on a request thread, before the IP is masked; may do I/O
+ * Called on the writer thread (on the caller's thread only for {@link ActivityTrail#logNow} and
+ * synchronous writes), before the IP is masked; may do I/O
  * but should be fast (a local GeoIP database, say) since it delays the batch. An exception it
  * throws is counted and the activity is stored without a location.
  */

@@ -1,6 +1,7 @@
 -- Statements of JdbcActivityStore. Each starts at a "-- name:" line. ${table} is the quoted,
--- schema-qualified activity table, ${schema} the quoted schema, ${name} the bare table name,
--- ${severity} the quoted, qualified severity type, ${runs} the maintenance runs table.
+-- schema-qualified activity table, ${schema} the quoted schema, ${severity} the qualified severity
+-- type, ${default} the default partition, ${runs} the maintenance runs table; ${partition},
+-- ${from} and ${to} are given per call. Every name is validated before it is put here.
 
 -- name: insert_batch
 -- One round trip for the whole batch: one array per column, unnested into rows. The statement

@@ -6,6 +6,7 @@ import io.activitytrail.Activity;
 import io.activitytrail.LocationResolver;
 import io.activitytrail.MetricsListener;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -29,9 +30,20 @@ final class Enricher {
         this.listener = listener;
     }
 
-    /** Both steps. */
+    /** Both steps, with one rebuild of the activity. */
     Activity enrich(Activity activity) {
-        return describe(protect(activity));
+        String sessionId = activity.sessionId();
+        if (sessionId == null) {
+            return describe(activity);
+        }
+        String hashed;
+        try {
+            hashed = hasher.hash(sessionId);
+        } catch (RuntimeException e) {
+            failed("session id hashing", e);
+            hashed = null; // never keep the raw id
+        }
+        return describe(activity, activity.toBuilder().sessionId(hashed), true);
     }
 
     /** The session id replaced by its keyed hash. Not idempotent: apply once per activity. */
@@ -51,14 +63,18 @@ final class Enricher {
 
     /** Device info and location added where missing; safe to apply again. */
     Activity describe(Activity activity) {
+        return describe(activity, null, false);
+    }
+
+    private Activity describe(Activity activity, Activity.@Nullable Builder started, boolean changed) {
         String userAgent = activity.userAgent();
         String ip = activity.ipAddress();
         boolean wantDevice = userAgent != null && activity.deviceInfo().isEmpty();
         boolean wantLocation = ip != null && activity.locationInfo().isEmpty() && locationResolver != LocationResolver.NONE;
-        if (!wantDevice && !wantLocation) {
+        if (!wantDevice && !wantLocation && !changed) {
             return activity;
         }
-        Activity.Builder builder = activity.toBuilder();
+        Activity.Builder builder = started != null ? started : activity.toBuilder();
         if (wantDevice) {
             try {
                 builder.deviceInfo(devices.get(userAgent, UserAgentParser::parse));
@@ -80,7 +96,7 @@ final class Enricher {
             return builder.build();
         } catch (RuntimeException e) {
             failed("enrichment", e);
-            return activity;
+            return changed ? protect(activity) : activity;
         }
     }
 

@@ -188,6 +188,30 @@ class JdbcActivityStoreWriteIT {
     }
 
     @Test
+    void shouldStoreABackDatedActivityInTheDefaultPartitionWhenItsPartitionCannotBeMadeInTime() throws Exception {
+        // A long read holds the table: making a partition needs a lock that is not granted in
+        // time. The write must not fail for that.
+        Activity late = activity("user-late", "import", Instant.parse("2008-08-08T08:00:00Z"));
+        try (java.sql.Connection reader = postgres.newConnection(); java.sql.Statement s = reader.createStatement()) {
+            reader.setAutoCommit(false);
+            s.execute("LOCK TABLE user_activity_logs IN ACCESS SHARE MODE");
+
+            WriteResult result = store.write(List.of(late));
+
+            assertThat(result.inserted()).isEqualTo(1);
+            reader.rollback();
+        }
+        assertThat(count(postgres, "SELECT count(*) FROM user_activity_logs_default WHERE user_id = 'user-late'")).isEqualTo(1);
+        assertThat(store.query(ActivityQuery.forUser("user-late").build()).activities()).containsExactly(late);
+
+        MaintenanceReport report = store.runMaintenance();
+
+        assertThat(report.createdPartitions()).contains("user_activity_logs_p2008_08");
+        assertThat(count(postgres, "SELECT count(*) FROM user_activity_logs_p2008_08 WHERE user_id = 'user-late'")).isEqualTo(1);
+        assertThat(count(postgres, "SELECT count(*) FROM user_activity_logs_default")).isZero();
+    }
+
+    @Test
     void shouldInvalidateCachedStatsOfTheUsersItWrites() {
         Instant now = Instant.now();
         store.write(List.of(activity("user-cache", "login", now.minusSeconds(60))));

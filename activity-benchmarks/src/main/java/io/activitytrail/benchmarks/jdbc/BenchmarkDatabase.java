@@ -85,6 +85,10 @@ final class BenchmarkDatabase implements AutoCloseable {
 
     /** The same rows by COPY (CSV) into the same table: the fastest way in, and the baseline. */
     long copy(List<Activity> batch) throws SQLException, IOException {
+        return copy(TABLE, batch);
+    }
+
+    long copy(String table, List<Activity> batch) throws SQLException, IOException {
         StringBuilder csv = new StringBuilder(batch.size() * 700);
         for (Activity a : batch) {
             cell(csv, a.id().toString()).append(',');
@@ -103,7 +107,7 @@ final class BenchmarkDatabase implements AutoCloseable {
         }
         try (Connection c = dataSource.getConnection()) {
             return c.unwrap(PGConnection.class).getCopyAPI()
-                    .copyIn("COPY " + TABLE + " (" + COLUMNS + ") FROM STDIN (FORMAT csv)", new StringReader(csv.toString()));
+                    .copyIn("COPY " + table + " (" + COLUMNS + ") FROM STDIN (FORMAT csv)", new StringReader(csv.toString()));
         }
     }
 

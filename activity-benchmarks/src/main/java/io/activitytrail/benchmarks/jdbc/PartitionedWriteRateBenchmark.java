@@ -21,13 +21,17 @@ import java.util.Locale;
  * into the twelve previous months server-side ({@code INSERT ... SELECT generate_series}, with every
  * index in place, several minutes), and measures both again in the same run.
  *
+ * <p>With {@code flat} as third argument it measures the contrast instead: COPY of the same rows into
+ * an unpartitioned table with the same columns and indexes, empty and then holding the same
+ * number of rows.
+ *
  * <p>Not JMH (loading the table once takes minutes); each phase runs for a fixed time after a
  * warm-up. Run (embedded PostgreSQL 17, or the server in {@code ACTIVITY_TEST_JDBC_URL}):
  * <pre>
  * ./mvnw -B -ntp -pl activity-benchmarks -am package -DskipTests -Dbuild.suffix=-t2
- * java -cp activity-benchmarks/target-t2/benchmarks.jar io.activitytrail.benchmarks.jdbc.PartitionedWriteRateBenchmark [rows] [seconds]
+ * java -cp activity-benchmarks/target-t2/benchmarks.jar io.activitytrail.benchmarks.jdbc.PartitionedWriteRateBenchmark [rows] [seconds] [flat]
  * </pre>
- * Defaults: 10,000,000 rows, 30 seconds per measurement.
+ * Defaults: 10,000,000 rows, 30 seconds per measurement, partitioned.
  */
 public final class PartitionedWriteRateBenchmark {
     static final int BATCH = 500;
@@ -37,6 +41,10 @@ public final class PartitionedWriteRateBenchmark {
     public static void main(String[] args) throws Exception {
         long rows = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        if (args.length > 2 && args[2].equals("flat")) {
+            flat(rows, seconds);
+            return;
+        }
         try (BenchmarkDatabase db = new BenchmarkDatabase("rate");
                 JdbcActivityStore store = JdbcActivityStore.builder(db.dataSource).migrate(true)
                         .scheduledMaintenance(false).partitionsAhead(1).build()) {
@@ -54,6 +62,44 @@ public final class PartitionedWriteRateBenchmark {
             System.out.printf(Locale.ROOT, "RESULT COPY:        %.0f rows/s empty, %.0f rows/s with %,d older rows (%.0f%%)%n",
                     empty[1], full[1], rows, 100 * full[1] / empty[1]);
         }
+    }
+
+    /** The contrast: COPY into one unpartitioned table with the same indexes, empty and then full. */
+    static void flat(long rows, int seconds) throws Exception {
+        String flat = "activity_flat";
+        try (BenchmarkDatabase db = new BenchmarkDatabase("flat");
+                JdbcActivityStore store = JdbcActivityStore.builder(db.dataSource).migrate(true)
+                        .scheduledMaintenance(false).partitionsAhead(0).build()) {
+            System.out.println("server: " + one(db, "SELECT version()"));
+            db.execute("CREATE TABLE " + flat + " (LIKE " + BenchmarkDatabase.TABLE + " INCLUDING ALL)");
+            System.out.println("indexes of " + flat + ": " + one(db, "SELECT count(*) FROM pg_indexes WHERE tablename = '" + flat + "'"));
+            measureCopy("unpartitioned, empty, warm-up", db, flat, Math.max(5, seconds / 3));
+            double empty = measureCopy("unpartitioned, empty", db, flat, seconds);
+            db.execute("TRUNCATE " + flat);
+            insertGenerated(db, flat, rows, YearMonth.now(ZoneOffset.UTC).minusMonths(12).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC),
+                    Duration.ofDays(365).toMillis());
+            db.execute("VACUUM ANALYZE " + flat);
+            System.out.println("table size with indexes: " + one(db, "SELECT pg_size_pretty(pg_total_relation_size('" + flat + "'))"));
+            measureCopy("unpartitioned, " + rows + " rows, warm-up", db, flat, Math.max(5, seconds / 3));
+            double full = measureCopy("unpartitioned, " + rows + " rows", db, flat, seconds);
+            System.out.printf(Locale.ROOT, "%nRESULT COPY into one unpartitioned table: %.0f rows/s empty, %.0f rows/s with %,d rows (%.0f%%)%n",
+                    empty, full, rows, 100 * full / empty);
+        }
+    }
+
+    static double measureCopy(String label, BenchmarkDatabase db, String table, int seconds) throws Exception {
+        long nanos = 0;
+        long copied = 0;
+        long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        while (System.nanoTime() < end) {
+            List<Activity> b = BenchmarkDatabase.batch(BATCH, Instant.now());
+            long t0 = System.nanoTime();
+            copied += db.copy(table, b);
+            nanos += System.nanoTime() - t0;
+        }
+        double rate = copied / (nanos / 1e9);
+        System.out.printf(Locale.ROOT, "%-45s COPY %8.0f rows/s (%d rows)%n", label, rate, copied);
+        return rate;
     }
 
     /** Alternates store.write and COPY batches for {@code seconds}; returns rows/s of each. */
@@ -91,12 +137,20 @@ public final class PartitionedWriteRateBenchmark {
         store.eraseUser("seed");
         Instant start = current.minusMonths(12).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
         long span = Duration.between(start, current.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC)).toMillis();
-        double step = (double) span / rows;
+        insertGenerated(db, BenchmarkDatabase.TABLE, rows, start, span);
+        db.execute("VACUUM ANALYZE " + BenchmarkDatabase.TABLE);
+        System.out.println("table size with indexes: " + one(db, "SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) "
+                + "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = '" + BenchmarkDatabase.TABLE + "'::regclass"));
+    }
+
+    /** {@code rows} rows spread evenly over {@code spanMillis} from {@code start}, made by the server in chunks. */
+    static void insertGenerated(BenchmarkDatabase db, String table, long rows, Instant start, long spanMillis) throws SQLException {
+        double step = (double) spanMillis / rows;
         long chunk = 1_000_000;
         long t0 = System.nanoTime();
         for (long from = 0; from < rows; from += chunk) {
             long to = Math.min(rows, from + chunk) - 1;
-            db.execute("INSERT INTO " + BenchmarkDatabase.TABLE + " (" + BenchmarkDatabase.COLUMNS + ") "
+            db.execute("INSERT INTO " + table + " (" + BenchmarkDatabase.COLUMNS + ") "
                     + "SELECT gen_random_uuid(), 'user-' || (g % 10000), "
                     + "(ARRAY['http_request','http_request','login','invoice_paid'])[1 + g % 4], "
                     + "'GET /api/orders/' || g || ' -> 200', "
@@ -110,9 +164,6 @@ public final class PartitionedWriteRateBenchmark {
                     + "FROM generate_series(" + from + ", " + to + ") g");
             System.out.printf(Locale.ROOT, "loaded %,d rows (%.0f s)%n", to + 1, (System.nanoTime() - t0) / 1e9);
         }
-        db.execute("VACUUM ANALYZE " + BenchmarkDatabase.TABLE);
-        System.out.println("table size with indexes: " + one(db, "SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) "
-                + "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = '" + BenchmarkDatabase.TABLE + "'::regclass"));
     }
 
     private static String one(BenchmarkDatabase db, String sql) throws SQLException {

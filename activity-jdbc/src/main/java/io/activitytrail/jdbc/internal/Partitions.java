@@ -1,6 +1,5 @@
 package io.activitytrail.jdbc.internal;
 
-import io.activitytrail.ActivityStoreException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.YearMonth;
@@ -27,7 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Partitions {
     private static final Logger LOG = LoggerFactory.getLogger(Partitions.class);
-    static final String LOCK_TIMEOUT = "5s";
+    static final String LOCK_TIMEOUT = "2s";
+    /** After a write could not make a month's partition, its rows go to the default partition for this long. */
+    static final long RETRY_AFTER_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
 
     /** One partition as the catalog describes it; bounds are null for the default partition. */
     public record Partition(String name, boolean isDefault, @Nullable Instant lower, @Nullable Instant upper) {}
@@ -35,6 +36,7 @@ public final class Partitions {
     private final Jdbi jdbi;
     private final Statements sql;
     private final Set<YearMonth> known = ConcurrentHashMap.newKeySet();
+    private final Map<YearMonth, Long> failedAt = new ConcurrentHashMap<>();
 
     public Partitions(Jdbi jdbi, Statements sql) {
         this.jdbi = jdbi;
@@ -87,9 +89,11 @@ public final class Partitions {
      */
     public void ensureFor(Collection<Instant> createdAts) {
         Set<YearMonth> missing = new TreeSet<>();
+        long now = System.nanoTime();
         for (Instant at : createdAts) {
             YearMonth m = monthOf(at);
-            if (!known.contains(m)) {
+            Long failed = failedAt.get(m);
+            if (!known.contains(m) && (failed == null || now - failed > RETRY_AFTER_NANOS)) {
                 missing.add(m);
             }
         }
@@ -107,6 +111,8 @@ public final class Partitions {
             });
         } catch (JdbiException e) {
             if (SqlErrors.isRowError(e) || isPermanentDdlError(e)) {
+                // Not again for every batch: a held lock would make each one wait the lock timeout.
+                missing.forEach(m -> failedAt.put(m, now));
                 LOG.warn("Cannot create partitions {} of {} ({}); rows go to the default partition",
                         missing, sql.names().qualifiedTable(), SqlErrors.reason(e));
                 return;
@@ -193,6 +199,7 @@ public final class Partitions {
             return new CreateResult(name, true, moved);
         });
         known.add(month);
+        failedAt.remove(month);
         if (result.created()) {
             if (result.moved() > 0) {
                 LOG.info("Created partition {} and moved {} rows into it from the default partition", name, result.moved());
@@ -201,10 +208,5 @@ public final class Partitions {
             }
         }
         return result;
-    }
-
-    /** For errors raised while no handle is open. */
-    static ActivityStoreException unavailable(String doing, RuntimeException e) {
-        return SqlErrors.translate(doing, e);
     }
 }

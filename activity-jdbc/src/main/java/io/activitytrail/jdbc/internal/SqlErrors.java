@@ -2,7 +2,6 @@ package io.activitytrail.jdbc.internal;
 
 import io.activitytrail.ActivityStoreException;
 import java.sql.SQLException;
-import org.jdbi.v3.core.JdbiException;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
@@ -64,9 +63,5 @@ public final class SqlErrors {
             return a;
         }
         return new ActivityStoreException("cannot " + doing + ": " + reason(e), e);
-    }
-
-    public static boolean isDatabaseError(Throwable t) {
-        return t instanceof JdbiException || sqlCause(t) != null;
     }
 }
