@@ -157,7 +157,8 @@ public interface ActivityTrail extends AutoCloseable {
     /**
      * Flushes within the shutdown timeout, spools the rest, stops the writer thread and releases
      * the spool. Returns within {@code shutdownTimeout} plus about a second even when the store
-     * hangs. Idempotent. Activities logged after it are dropped and counted.
+     * hangs. Idempotent. Activities logged after it are dropped and counted. Does not close the
+     * store, which belongs to the caller.
      */
     @Override
     void close();

@@ -190,10 +190,17 @@ final class DiskSpool implements AutoCloseable {
         }
         List<byte[]> payloads = new ArrayList<>(activities.size());
         int size = 0;
-        for (Activity activity : activities) {
-            byte[] payload = SpoolCodec.encode(activity, described);
-            payloads.add(payload);
-            size += RECORD_HEADER + payload.length;
+        try {
+            for (Activity activity : activities) {
+                byte[] payload = SpoolCodec.encode(activity, described);
+                payloads.add(payload);
+                size += RECORD_HEADER + payload.length;
+            }
+        } catch (RuntimeException e) {
+            // Never reaches a caller of log(): the batch is refused, and so dropped and counted.
+            lastError = e.toString();
+            RATE_LIMITED.warn("encode", "Cannot encode activities for the spool", e);
+            return false;
         }
         ByteBuffer buffer = ByteBuffer.allocate(size);
         CRC32 crc = new CRC32();

@@ -38,7 +38,7 @@ final class WritePipeline implements Runnable {
     private static final RateLimitedLog RATE_LIMITED = new RateLimitedLog(LOG);
     static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** A generous guess of what spooling one activity costs, for the shutdown deadline. */
-    private static final long SPOOL_NANOS_PER_ACTIVITY = 20_000;
+    private static final long SPOOL_NANOS_PER_ACTIVITY = 40_000;
 
     private final ActivityStore store;
     private final ArrayBlockingQueue<Activity> queue;
@@ -64,6 +64,7 @@ final class WritePipeline implements Runnable {
     private long firstSeenNanos = -1;
     private long nextProbeNanos;
     private long probeDelayNanos;
+    private long replayBlockedUntilNanos = System.nanoTime();
 
     // Read by other threads.
     private volatile long done;
@@ -151,9 +152,14 @@ final class WritePipeline implements Runnable {
 
         // Replay the spool a chunk at a time, taking turns with new batches so that a long replay
         // does not fill the queue; while the store is down, a replay attempt is the probe.
-        if (!shutdown && spool.hasPending() && (!storeDown || now - nextProbeNanos >= 0)) {
-            replayChunk();
-            worked = true;
+        if (!shutdown && spool.hasPending() && (!storeDown || now - nextProbeNanos >= 0)
+                && now - replayBlockedUntilNanos >= 0) {
+            if (replayChunk()) {
+                worked = true;
+            } else {
+                // The spool cannot be read just now (I/O error): try again later, not in a tight loop.
+                replayBlockedUntilNanos = now + retryMaxNanos;
+            }
         }
 
         int depth = queue.size();
@@ -204,16 +210,27 @@ final class WritePipeline implements Runnable {
     }
 
     private void processBatch(List<Activity> raw) {
-        List<Activity> batch = new ArrayList<>(raw.size());
-        for (Activity activity : raw) {
-            batch.add(enricher.enrich(activity));
+        try {
+            List<Activity> batch = new ArrayList<>(raw.size());
+            for (Activity activity : raw) {
+                batch.add(enricher.enrich(activity));
+            }
+            inFlight = new InFlight(batch, true);
+            if (!writeWithRetries(batch)) {
+                spoolOrDrop(batch, true, true);
+            }
+        } catch (RuntimeException | Error e) {
+            // A bug or a broken JVM state; the batch is out of the queue, so keep it on disk.
+            recordError(e);
+            RATE_LIMITED.warn("batch", "Unexpected failure while writing a batch; it goes to the spool", e);
+            InFlight hand = inFlight;
+            if (hand != null && !abandoned) {
+                spoolOrDrop(hand.enriched() ? hand.activities() : protect(hand.activities()), hand.enriched(), true);
+            }
+        } finally {
+            inFlight = null;
+            done += raw.size();
         }
-        inFlight = new InFlight(batch, true);
-        if (!writeWithRetries(batch)) {
-            spoolOrDrop(batch, true, true);
-        }
-        inFlight = null;
-        done += raw.size();
     }
 
     /** True when stored (or abandoned); false when it should be spooled. */
@@ -253,10 +270,11 @@ final class WritePipeline implements Runnable {
         return false;
     }
 
-    private void replayChunk() {
+    /** False when nothing could be read. */
+    private boolean replayChunk() {
         DiskSpool.Chunk chunk = spool.read(batchSize);
         if (chunk == null) {
-            return;
+            return false;
         }
         List<Activity> activities = new ArrayList<>(chunk.records().size());
         for (SpoolCodec.Decoded record : chunk.records()) {
@@ -270,7 +288,7 @@ final class WritePipeline implements Runnable {
             } catch (RuntimeException | Error e) {
                 recordError(e);
                 markDown();
-                return;
+                return true;
             }
         }
         spool.commit(chunk);
@@ -283,6 +301,7 @@ final class WritePipeline implements Runnable {
         if (!spool.hasPending()) {
             LOG.info("Spool replayed; the pipeline writes straight to the store again");
         }
+        return true;
     }
 
     enum Kind { BATCH, REPLAY, NOW }

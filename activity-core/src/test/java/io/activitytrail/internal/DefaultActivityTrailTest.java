@@ -213,6 +213,62 @@ class DefaultActivityTrailTest {
     }
 
     @Test
+    void shouldSpoolStraightAwayWhileTheStoreIsKnownToBeDown() {
+        store.down = true;
+        ActivityTrail trail = start(builder().batchSize(10));
+        activities(10).forEach(trail::log);
+        trail.flush();
+        assertThat(listener.retries.sum()).isEqualTo(2); // 3 attempts, then the store is taken as down
+
+        activities(50).forEach(trail::log);
+        trail.flush();
+
+        // No more batch retries: only probes (replays of the oldest spooled chunk) touch the store.
+        assertThat(listener.retries.sum()).isEqualTo(2);
+        assertThat(listener.spooled.sum()).isEqualTo(60);
+        assertThat(trail.health().status()).isEqualTo(PipelineHealth.Status.DEGRADED);
+    }
+
+    @Test
+    void shouldSkipAndCountACorruptSpoolRecordAndReplayTheRest() throws IOException {
+        store.down = true;
+        ActivityTrail first = builder().build();
+        List<Activity> logged = activities(5);
+        logged.forEach(first::log);
+        first.close();
+        Path segment;
+        try (Stream<Path> files = Files.list(spoolDir)) {
+            segment = files.filter(p -> p.getFileName().toString().endsWith(".seg")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(segment);
+        bytes[DiskSpool.SEGMENT_HEADER + DiskSpool.RECORD_HEADER + 30] ^= 0x7f;
+        Files.write(segment, bytes);
+
+        store.down = false;
+        ActivityTrail next = start(builder());
+
+        await().atMost(WAIT).until(() -> next.health().spoolBytes() == 0);
+        assertThat(store.size()).isEqualTo(4);
+        assertThat(listener.skipped.sum()).isEqualTo(1);
+        assertThat(store.storedIds).containsAll(logged.subList(1, 5).stream().map(Activity::id).toList());
+    }
+
+    @Test
+    void shouldDropAndCountWhatDoesNotFitInAFullSpool() {
+        store.down = true;
+        ActivityTrail trail = start(builder().spoolMaxBytes(64 * 1024));
+
+        activities(1_000).forEach(trail::log);
+        trail.flush();
+
+        long dropped = listener.dropped(MetricsListener.DROPPED_SPOOL_FULL);
+        assertThat(dropped).isPositive();
+        assertThat(listener.spooled.sum() + dropped).isEqualTo(1_000);
+        assertThat(trail.health().spoolBytes()).isLessThanOrEqualTo(64 * 1024);
+        assertThat(trail.health().status()).isEqualTo(PipelineHealth.Status.DOWN);
+    }
+
+    @Test
     void shouldReplayTheSpoolAtTheNextStart() {
         store.down = true;
         ActivityTrail first = builder().build();
@@ -229,12 +285,11 @@ class DefaultActivityTrailTest {
     }
 
     @Test
-    void shouldReplayIdempotently() throws IOException {
+    void shouldReplayIdempotently(@TempDir Path copy) throws IOException {
         store.down = true;
         ActivityTrail first = builder().build();
         activities(40).forEach(first::log);
         first.close();
-        Path copy = Files.createTempDirectory("spool-copy");
         copySpool(spoolDir, copy);
 
         store.down = false;

@@ -9,7 +9,6 @@ import io.activitytrail.InMemoryActivityStore;
 import io.activitytrail.Severity;
 import io.activitytrail.testsupport.PostgresExtension;
 import java.time.Instant;
-import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

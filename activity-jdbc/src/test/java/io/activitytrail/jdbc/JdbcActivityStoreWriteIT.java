@@ -126,6 +126,25 @@ class JdbcActivityStoreWriteIT {
     }
 
     @Test
+    void shouldNotLoseTheOtherRowsWhenMetadataHoldsANulOrALoneSurrogate() throws Exception {
+        // jsonb refuses \u0000, and a lone surrogate is not valid UTF-16. Whether core's builder
+        // already replaced them or the store refuses the row, the batch must not fail.
+        Instant t = Instant.parse("2025-04-03T00:00:00Z");
+        List<Activity> batch = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            batch.add(activity("user-nul", "http_request", t.plusSeconds(i)));
+        }
+        batch.add(5, Activity.builder("user-nul", "import").metadata(Map.of("note", "a\u0000b")).createdAt(t.plusMillis(5_500)).build());
+        batch.add(9, Activity.builder("user-nul", "import").metadata(Map.of("note\uD800", "x\uDC00y")).createdAt(t.plusMillis(9_500)).build());
+
+        WriteResult result = store.write(batch);
+
+        assertThat(result.inserted() + result.rejected().size()).isEqualTo(22);
+        assertThat(result.inserted()).isGreaterThanOrEqualTo(20);
+        assertThat(count(postgres, "SELECT count(*) FROM user_activity_logs WHERE user_id = 'user-nul' AND action = 'http_request'")).isEqualTo(20);
+    }
+
+    @Test
     void shouldRejectEveryRowThatBreaksAConstraintAndStoreTheRest() throws Exception {
         Fixtures.execute(postgres, "ALTER TABLE user_activity_logs ADD CONSTRAINT no_poison CHECK (description IS DISTINCT FROM 'poison')");
         try {

@@ -1,6 +1,7 @@
 package io.activitytrail.benchmarks.jdbc;
 
 import io.activitytrail.Activity;
+import io.activitytrail.internal.ActivityJson;
 import io.activitytrail.jdbc.JdbcActivityStore;
 import java.io.IOException;
 import java.sql.Connection;
@@ -9,7 +10,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import io.activitytrail.internal.ActivityJson;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -49,8 +49,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Run (starts embedded PostgreSQL, or uses {@code ACTIVITY_TEST_JDBC_URL}):
  * <pre>
- * ./mvnw -B -ntp -pl activity-benchmarks -am package -DskipTests -Dbuild.suffix=-t3
- * java -jar activity-benchmarks/target-t3/benchmarks.jar EndToEndThroughputBenchmark -f 1 -wi 2 -w 10s -i 3 -r 15s
+ * ./mvnw -B -ntp -pl activity-benchmarks -am package -DskipTests
+ * java -jar activity-benchmarks/target/benchmarks.jar EndToEndThroughputBenchmark -f 1 -wi 2 -w 10s -i 4 -r 15s
  * </pre>
  */
 @BenchmarkMode(Mode.Throughput)

@@ -46,9 +46,9 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <p>Run from 1 and from 2 threads:
  * <pre>
- * ./mvnw -B -ntp -pl activity-benchmarks -am package -DskipTests -Dbuild.suffix=-t3
- * java -jar activity-benchmarks/target-t3/benchmarks.jar LogCallerCostBenchmark -t 1 -f 1 -wi 3 -w 2s -i 5 -r 2s
- * java -jar activity-benchmarks/target-t3/benchmarks.jar LogCallerCostBenchmark -t 2 -f 1 -wi 3 -w 2s -i 5 -r 2s
+ * ./mvnw -B -ntp -pl activity-benchmarks -am package -DskipTests
+ * java -jar activity-benchmarks/target/benchmarks.jar LogCallerCostBenchmark -t 1 -f 1 -wi 3 -w 2s -i 5 -r 2s
+ * java -jar activity-benchmarks/target/benchmarks.jar LogCallerCostBenchmark -t 2 -f 1 -wi 3 -w 2s -i 5 -r 2s
  * </pre>
  * The trail's health (drops, which would mean the writer could not keep up) is printed at the end.
  */

@@ -1,14 +1,15 @@
 package io.activitytrail.jdbc.internal;
 
+import io.activitytrail.ActivityStoreException;
 import io.activitytrail.RetentionResult;
 import io.activitytrail.jdbc.MaintenanceReport;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -89,7 +90,7 @@ public final class Maintenance {
                             : ", retention dropped " + retained.droppedPartitions() + " and removed "
                                     + retained.deletedRows() + " rows older than " + retained.cutoff());
             if (error != null) {
-                throw new io.activitytrail.ActivityStoreException("maintenance failed: " + error);
+                throw new ActivityStoreException("maintenance failed: " + error);
             }
             return new MaintenanceReport(started, finished, true, created, moved, retained);
         });
@@ -120,11 +121,11 @@ public final class Maintenance {
         for (Partitions.Partition p : partitions.list(h)) {
             String qualified = sql.names().qualified(p.name());
             if (!p.isDefault() && p.upper() != null && !p.upper().isAfter(cutoff)) {
-                long rows = h.createQuery(sql.get("count_rows", java.util.Map.of("partition", qualified)))
+                long rows = h.createQuery(sql.get("count_rows", Map.of("partition", qualified)))
                         .mapTo(Long.class).one();
                 h.useTransaction(t -> {
                     t.execute("SET LOCAL lock_timeout = '" + Partitions.LOCK_TIMEOUT + "'");
-                    t.execute(sql.get("drop_partition", java.util.Map.of("partition", qualified)));
+                    t.execute(sql.get("drop_partition", Map.of("partition", qualified)));
                 });
                 if (p.lower() != null) {
                     partitions.forget(Partitions.monthOf(p.lower()));
@@ -140,7 +141,7 @@ public final class Maintenance {
     }
 
     private long deleteOlder(Handle h, String partition, Instant cutoff) {
-        String delete = sql.get("delete_older_batch", java.util.Map.of("partition", partition));
+        String delete = sql.get("delete_older_batch", Map.of("partition", partition));
         long total = 0;
         int n;
         do {
