@@ -2,6 +2,7 @@ package io.activitytrail;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
@@ -16,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param total activities in the window
  * @param byAction count per action in the window
  * @param bySeverity count per severity in the window (every severity present, zero when none)
- * @param perDay count per UTC day in the window, days without activity included as zero
+ * @param perDay count per UTC day in the window; days of the window that are missing are added
+ *     with zero, so a store passes only the days it found
  * @param lastLoginAt the latest {@code login} of the user at any time, or null
  * @param failedLogins {@code login_failed} activities in the window
  * @param distinctIps distinct IP addresses in the window
@@ -42,7 +44,12 @@ public record ActivityStats(
             severities.put(s, bySeverity.getOrDefault(s, 0L));
         }
         bySeverity = Collections.unmodifiableMap(severities);
-        perDay = Collections.unmodifiableSortedMap(new TreeMap<>(perDay));
+        TreeMap<LocalDate, Long> days = new TreeMap<>(perDay);
+        for (LocalDate day = LocalDate.ofInstant(from, ZoneOffset.UTC);
+                day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(to); day = day.plusDays(1)) {
+            days.putIfAbsent(day, 0L);
+        }
+        perDay = Collections.unmodifiableSortedMap(days);
     }
 
     public Optional<Instant> lastLogin() {

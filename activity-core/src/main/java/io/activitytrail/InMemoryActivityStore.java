@@ -156,10 +156,6 @@ public final class InMemoryActivityStore implements ActivityStore {
             Map<String, Long> byAction = new HashMap<>();
             Map<Severity, Long> bySeverity = new HashMap<>();
             TreeMap<LocalDate, Long> perDay = new TreeMap<>();
-            for (LocalDate day = LocalDate.ofInstant(from, ZoneOffset.UTC);
-                    day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(to); day = day.plusDays(1)) {
-                perDay.put(day, 0L);
-            }
             Set<Object> ips = new HashSet<>();
             Set<String> devices = new HashSet<>();
             @Nullable Instant lastLogin = null;

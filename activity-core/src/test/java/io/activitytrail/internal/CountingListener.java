@@ -10,20 +10,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counts every pipeline event, for assertions. */
-class CountingListener implements MetricsListener {
-    final LongAdder enqueued = new LongAdder();
-    final LongAdder written = new LongAdder();
-    final LongAdder batches = new LongAdder();
-    final LongAdder retries = new LongAdder();
-    final LongAdder spooled = new LongAdder();
-    final LongAdder replayed = new LongAdder();
-    final LongAdder dropped = new LongAdder();
-    final LongAdder skipped = new LongAdder();
-    final LongAdder enrichmentFailures = new LongAdder();
-    final AtomicLong maxBatch = new AtomicLong();
-    final Map<String, LongAdder> droppedByReason = new ConcurrentHashMap<>();
-    final CopyOnWriteArrayList<RejectedActivity> rejected = new CopyOnWriteArrayList<>();
+/** Counts every pipeline event, for assertions; shared with other modules' tests through the test jar. */
+public class CountingListener implements MetricsListener {
+    public final LongAdder enqueued = new LongAdder();
+    public final LongAdder written = new LongAdder();
+    public final LongAdder batches = new LongAdder();
+    public final LongAdder retries = new LongAdder();
+    public final LongAdder spooled = new LongAdder();
+    public final LongAdder replayed = new LongAdder();
+    public final LongAdder dropped = new LongAdder();
+    public final LongAdder skipped = new LongAdder();
+    public final LongAdder enrichmentFailures = new LongAdder();
+    public final AtomicLong maxBatch = new AtomicLong();
+    public final Map<String, LongAdder> droppedByReason = new ConcurrentHashMap<>();
+    public final CopyOnWriteArrayList<RejectedActivity> rejected = new CopyOnWriteArrayList<>();
 
     @Override
     public void onEnqueued() {
@@ -76,5 +76,12 @@ class CountingListener implements MetricsListener {
     long dropped(String reason) {
         LongAdder n = droppedByReason.get(reason);
         return n == null ? 0 : n.sum();
+    }
+
+    @Override
+    public String toString() {
+        return "enqueued=" + enqueued.sum() + " written=" + written.sum() + " retries=" + retries.sum()
+                + " spooled=" + spooled.sum() + " replayed=" + replayed.sum() + " dropped=" + dropped.sum()
+                + " rejected=" + rejected.size();
     }
 }

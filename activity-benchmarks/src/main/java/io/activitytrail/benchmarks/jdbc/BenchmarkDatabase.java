@@ -21,9 +21,10 @@ import org.postgresql.PGConnection;
 
 /**
  * The database of the jdbc benchmarks: the embedded PostgreSQL 17 of the tests (or the server of
- * {@code ACTIVITY_TEST_JDBC_URL}), a schema of the benchmark's own, and realistic activities.
+ * {@code ACTIVITY_TEST_JDBC_URL}), a schema of the benchmark's own (dropped by {@link #close()}),
+ * and realistic activities. Also used by the pipeline benchmarks.
  */
-final class BenchmarkDatabase implements AutoCloseable {
+public final class BenchmarkDatabase implements AutoCloseable {
     static final String TABLE = "user_activity_logs";
     static final String COLUMNS = "id, user_id, action, description, severity, ip_address, user_agent, "
             + "session_id, request_id, device_info, location_info, metadata, created_at";
@@ -36,9 +37,9 @@ final class BenchmarkDatabase implements AutoCloseable {
 
     final String url;
     final String schema;
-    final HikariDataSource dataSource;
+    public final HikariDataSource dataSource;
 
-    BenchmarkDatabase(String name) throws SQLException {
+    public BenchmarkDatabase(String name) throws SQLException {
         this.url = PostgresExtension.serverUrl();
         this.schema = "bench_" + name + "_" + ProcessHandle.current().pid();
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {

@@ -1,18 +1,15 @@
 package io.activitytrail.benchmarks.pipeline;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.activitytrail.Activity;
 import io.activitytrail.ActivityTrail;
 import io.activitytrail.PipelineHealth;
 import io.activitytrail.RequestInfo;
+import io.activitytrail.benchmarks.jdbc.BenchmarkDatabase;
 import io.activitytrail.jdbc.JdbcActivityStore;
-import io.activitytrail.testsupport.PostgresExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -66,34 +63,23 @@ public class EndToEndThroughputBenchmark {
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
             "JSESSIONID-0123456789", "req-1");
 
-    private HikariDataSource pool;
+    private BenchmarkDatabase database;
     private JdbcActivityStore store;
     private ActivityTrail trail;
     private Path spoolDir;
-    private String schema;
     private long sequence;
 
     @Setup(Level.Trial)
     public void setUp() throws SQLException, IOException {
-        String url = PostgresExtension.serverUrl();
-        schema = "bench_pipeline_" + ProcessHandle.current().pid();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-            s.execute("CREATE SCHEMA " + schema);
-        }
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
-        config.setSchema(schema);
-        config.setMaximumPoolSize(4);
-        pool = new HikariDataSource(config);
-        store = JdbcActivityStore.builder(pool).migrate(true).scheduledMaintenance(false).build();
+        database = new BenchmarkDatabase("pipeline");
+        store = JdbcActivityStore.builder(database.dataSource).migrate(true).scheduledMaintenance(false).build();
         spoolDir = Files.createTempDirectory("bench-e2e-spool");
         trail = ActivityTrail.builder().store(store).spoolDirectory(spoolDir).queueCapacity(100_000).build();
     }
 
     @Setup(Level.Iteration)
     public void emptyTable() throws SQLException {
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = database.dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("TRUNCATE " + store.qualifiedTable());
         }
     }
@@ -103,7 +89,7 @@ public class EndToEndThroughputBenchmark {
         PipelineHealth health = trail.health();
         trail.close();
         long rows;
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+        try (Connection c = database.dataSource.getConnection(); Statement s = c.createStatement();
                 var rs = s.executeQuery("SELECT count(*) FROM " + store.qualifiedTable())) {
             rs.next();
             rows = rs.getLong(1);
@@ -111,10 +97,7 @@ public class EndToEndThroughputBenchmark {
         System.out.println();
         System.out.println("pipeline health at the end: " + health + "; rows in the last iteration's table: " + rows);
         store.close();
-        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
-        pool.close();
+        database.close();
         try (var files = Files.walk(spoolDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

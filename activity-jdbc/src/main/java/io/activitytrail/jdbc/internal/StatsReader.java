@@ -80,10 +80,6 @@ public final class StatsReader {
             Map<String, Long> byAction = new HashMap<>();
             Map<Severity, Long> bySeverity = new HashMap<>();
             TreeMap<LocalDate, Long> perDay = new TreeMap<>();
-            for (LocalDate day = LocalDate.ofInstant(from, ZoneOffset.UTC);
-                    day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(to); day = day.plusDays(1)) {
-                perDay.put(day, 0L);
-            }
             long[] totals = new long[2]; // total, failed logins
             h.createQuery(sql.get("stats_counts"))
                     .bind("user_id", userId).bind("from", f).bind("to", t)

@@ -1,5 +1,7 @@
 package io.activitytrail.jdbc.pipeline;
 
+import io.activitytrail.internal.CountingListener;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -35,7 +37,7 @@ class ConnectionKilledIT {
 
     @Test
     void shouldLoseNothingAndDuplicateNothingWhenTheWritersBackendIsKilled() throws Exception {
-        PipelineFixture.Counts counts = new PipelineFixture.Counts();
+        CountingListener counts = new CountingListener();
         try (PipelineFixture db = new PipelineFixture(postgres, APPLICATION)) {
             ActivityTrail trail = ActivityTrail.builder().store(db.store).spoolDirectory(spoolDir)
                     .metricsListener(counts).batchSize(250).flushInterval(Duration.ofMillis(10))

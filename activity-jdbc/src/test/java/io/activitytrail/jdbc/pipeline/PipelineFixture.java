@@ -2,9 +2,6 @@ package io.activitytrail.jdbc.pipeline;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.activitytrail.Activity;
-import io.activitytrail.MetricsListener;
-import io.activitytrail.RejectedActivity;
 import io.activitytrail.jdbc.JdbcActivityStore;
 import io.activitytrail.testsupport.PostgresExtension;
 import io.activitytrail.testsupport.TcpProxy;
@@ -16,8 +13,6 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A {@link JdbcActivityStore} whose pool reaches PostgreSQL through a {@link TcpProxy} that the
@@ -84,58 +79,5 @@ final class PipelineFixture implements AutoCloseable {
 
     static Duration seconds(long s) {
         return Duration.ofSeconds(s);
-    }
-
-    /** Counts pipeline events, for the assertions and the report. */
-    static final class Counts implements MetricsListener {
-        final LongAdder enqueued = new LongAdder();
-        final LongAdder written = new LongAdder();
-        final LongAdder retries = new LongAdder();
-        final LongAdder spooled = new LongAdder();
-        final LongAdder replayed = new LongAdder();
-        final LongAdder dropped = new LongAdder();
-        final CopyOnWriteArrayList<RejectedActivity> rejected = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void onEnqueued() {
-            enqueued.increment();
-        }
-
-        @Override
-        public void onWritten(int rows, Duration latency) {
-            written.add(rows);
-        }
-
-        @Override
-        public void onRetry(int attempt, Throwable cause) {
-            retries.increment();
-        }
-
-        @Override
-        public void onSpooled(int rows) {
-            spooled.add(rows);
-        }
-
-        @Override
-        public void onReplayed(int rows) {
-            replayed.add(rows);
-        }
-
-        @Override
-        public void onDropped(Activity activity, String reason) {
-            dropped.increment();
-        }
-
-        @Override
-        public void onRejected(RejectedActivity r) {
-            rejected.add(r);
-        }
-
-        @Override
-        public String toString() {
-            return "enqueued=" + enqueued.sum() + " written=" + written.sum() + " retries=" + retries.sum()
-                    + " spooled=" + spooled.sum() + " replayed=" + replayed.sum() + " dropped=" + dropped.sum()
-                    + " rejected=" + rejected.size();
-        }
     }
 }

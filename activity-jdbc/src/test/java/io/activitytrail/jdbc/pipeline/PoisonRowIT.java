@@ -1,5 +1,7 @@
 package io.activitytrail.jdbc.pipeline;
 
+import io.activitytrail.internal.CountingListener;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.activitytrail.Activity;
@@ -29,7 +31,7 @@ class PoisonRowIT {
 
     @Test
     void shouldStoreTheOtherRowsAndSetThePoisonRowAside() throws Exception {
-        PipelineFixture.Counts counts = new PipelineFixture.Counts();
+        CountingListener counts = new CountingListener();
         try (PipelineFixture db = new PipelineFixture(postgres, "pipeline-poison-it")) {
             ActivityTrail trail = ActivityTrail.builder().store(db.store).spoolDirectory(spoolDir)
                     .metricsListener(counts).batchSize(100).flushInterval(Duration.ofMinutes(1)).build();

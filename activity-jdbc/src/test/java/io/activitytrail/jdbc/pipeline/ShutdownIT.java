@@ -1,5 +1,7 @@
 package io.activitytrail.jdbc.pipeline;
 
+import io.activitytrail.internal.CountingListener;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -25,11 +27,11 @@ class ShutdownIT {
     @TempDir
     Path spoolDir;
 
-    private PipelineFixture.Counts counts;
+    private CountingListener counts;
 
     @BeforeEach
     void counts() {
-        counts = new PipelineFixture.Counts();
+        counts = new CountingListener();
     }
 
     private ActivityTrail.Builder trail(PipelineFixture db) {

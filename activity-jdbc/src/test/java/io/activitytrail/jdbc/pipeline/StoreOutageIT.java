@@ -1,5 +1,7 @@
 package io.activitytrail.jdbc.pipeline;
 
+import io.activitytrail.internal.CountingListener;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,7 +39,7 @@ class StoreOutageIT {
 
     @Test
     void shouldStoreEveryAcceptedActivityExactlyOnceAcrossAnOutage() throws Exception {
-        PipelineFixture.Counts counts = new PipelineFixture.Counts();
+        CountingListener counts = new CountingListener();
         try (PipelineFixture db = new PipelineFixture(postgres, "pipeline-outage-it")) {
             ActivityTrail trail = ActivityTrail.builder().store(db.store).spoolDirectory(spoolDir)
                     .metricsListener(counts).batchSize(200).flushInterval(Duration.ofMillis(50))

@@ -24,7 +24,7 @@ import java.util.Map;
  * then reads it back the ways an application would (timeline pages, stats, export, erasure).
  *
  * <p>Run it from the repository root: {@code ./mvnw -B -ntp -pl examples/plain-java-demo -am
- * -DskipTests package exec:java}. Pass a JDBC URL as the first argument (or set
+ * -DskipTests -Prun-demo package}. Pass a JDBC URL as the first argument (or set
  * {@code ACTIVITY_DEMO_JDBC_URL}) to use your own PostgreSQL instead of the embedded one.
  */
 public final class PlainJavaDemo {
@@ -44,9 +44,12 @@ public final class PlainJavaDemo {
         poolConfig.setPoolName("activity-demo");
         Path spool = Files.createTempDirectory("activity-demo-spool");
 
+        // Closed in reverse order: the trail flushes into the store, the store stops its maintenance
+        // thread, then the pool closes.
         try (HikariDataSource dataSource = new HikariDataSource(poolConfig);
+                JdbcActivityStore store = JdbcActivityStore.builder(dataSource).migrate(true).build();
                 ActivityTrail trail = ActivityTrail.builder()
-                        .store(JdbcActivityStore.builder(dataSource).migrate(true).build())
+                        .store(store)
                         .batchSize(500)
                         .flushInterval(Duration.ofMillis(200))
                         .spoolDirectory(spool)
