@@ -244,6 +244,8 @@ public final class DefaultActivityTrail implements ActivityTrail {
     public long eraseUser(String userId) {
         Activity.validateUserId(userId);
         flush();
+        // Before the delete, so that a replay of the spool running meanwhile cannot write them back.
+        pipeline.erased(userId, config.clock().instant());
         long erased = config.store().eraseUser(userId);
         LOG.info("Erased {} activities of one user", erased);
         return erased;

@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -57,6 +59,12 @@ final class WritePipeline implements Runnable {
     private final CountDownLatch finished = new CountDownLatch(1);
     final LongAdder dropped = new LongAdder();
     final LongAdder rejected = new LongAdder();
+    /**
+     * Users erased since start, with the time of the erasure: their older activities still in the
+     * spool are never replayed, or an erasure during an outage would be undone by the replay.
+     * Cleared once the spool is empty.
+     */
+    private final Map<String, Instant> erasedUsers = new ConcurrentHashMap<>();
 
     // Writer thread only.
     private final List<FlushRequest> pendingFlushes = new ArrayList<>();
@@ -278,7 +286,9 @@ final class WritePipeline implements Runnable {
         }
         List<Activity> activities = new ArrayList<>(chunk.records().size());
         for (SpoolCodec.Decoded record : chunk.records()) {
-            activities.add(record.described() ? record.activity() : enricher.describe(record.activity()));
+            if (!wasErased(record.activity())) {
+                activities.add(record.described() ? record.activity() : enricher.describe(record.activity()));
+            }
         }
         if (!activities.isEmpty()) {
             long start = System.nanoTime();
@@ -299,9 +309,20 @@ final class WritePipeline implements Runnable {
             listener.onSpoolRecordsSkipped(chunk.skipped(), reason);
         }
         if (!spool.hasPending()) {
+            erasedUsers.clear();
             LOG.info("Spool replayed; the pipeline writes straight to the store again");
         }
         return true;
+    }
+
+    /** Keeps what the spool holds of {@code userId}, created up to {@code erasedAt}, from being replayed. */
+    void erased(String userId, Instant erasedAt) {
+        erasedUsers.merge(userId, erasedAt, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    private boolean wasErased(Activity activity) {
+        Instant erasedAt = erasedUsers.isEmpty() ? null : erasedUsers.get(activity.userId());
+        return erasedAt != null && !activity.createdAt().isAfter(erasedAt);
     }
 
     enum Kind { BATCH, REPLAY, NOW }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.activitytrail.Activity;
+import io.activitytrail.ActivityQuery;
 import io.activitytrail.ActivityTrail;
 import io.activitytrail.InvalidActivityException;
 import io.activitytrail.MetricsListener;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -210,6 +212,29 @@ class DefaultActivityTrailTest {
         assertThat(trail.health().lastSuccessfulWrite()).isNotNull();
         assertThat(listener.replayed.sum()).isEqualTo(300);
         assertThat(store.storedIds).containsAll(logged.stream().map(Activity::id).toList());
+    }
+
+    @Test
+    void shouldNotReplayTheSpooledActivitiesOfAUserErasedDuringAnOutage() {
+        store.down = true; // writes fail; erasure still works, as when the outage is the writer's alone
+        ActivityTrail trail = start(builder());
+        List<Activity> logged = activities(70);
+        logged.forEach(trail::log);
+        trail.flush();
+        assertThat(listener.spooled.sum()).isEqualTo(70);
+
+        trail.eraseUser("user-3");
+        Activity afterErasure = Activity.builder("user-3", "test_action").description("after").build();
+        trail.log(afterErasure);
+        store.down = false;
+
+        await().atMost(WAIT).until(() -> trail.health().spoolBytes() == 0 && store.contains(afterErasure.id()));
+        trail.flush();
+        List<UUID> othersIds = logged.stream().filter(a -> !a.userId().equals("user-3")).map(Activity::id).toList();
+        assertThat(store.storedIds).containsAll(othersIds);
+        assertThat(store.storedIds).hasSize(othersIds.size() + 1);
+        assertThat(trail.query(ActivityQuery.forUser("user-3").build()).activities())
+                .extracting(Activity::id).containsExactly(afterErasure.id());
     }
 
     @Test
