@@ -33,8 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Run (embedded PostgreSQL 17, or the server in {@code ACTIVITY_TEST_JDBC_URL}):
  * <pre>
- * ./mvnw -B -ntp -pl activity-benchmarks -am package -DskipTests -Dbuild.suffix=-t2
- * java -jar activity-benchmarks/target-t2/benchmarks.jar 'jdbc.BatchWriteBenchmark'
+ * ./mvnw -B -ntp -pl activity-benchmarks -am package -DskipTests
+ * java -jar activity-benchmarks/target/benchmarks.jar 'jdbc.BatchWriteBenchmark'
  * </pre>
  */
 @State(Scope.Benchmark)

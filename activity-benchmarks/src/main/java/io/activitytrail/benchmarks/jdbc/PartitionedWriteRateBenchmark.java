@@ -28,8 +28,8 @@ import java.util.Locale;
  * <p>Not JMH (loading the table once takes minutes); each phase runs for a fixed time after a
  * warm-up. Run (embedded PostgreSQL 17, or the server in {@code ACTIVITY_TEST_JDBC_URL}):
  * <pre>
- * ./mvnw -B -ntp -pl activity-benchmarks -am package -DskipTests -Dbuild.suffix=-t2
- * java -cp activity-benchmarks/target-t2/benchmarks.jar io.activitytrail.benchmarks.jdbc.PartitionedWriteRateBenchmark [rows] [seconds] [flat]
+ * ./mvnw -B -ntp -pl activity-benchmarks -am package -DskipTests
+ * java -cp activity-benchmarks/target/benchmarks.jar io.activitytrail.benchmarks.jdbc.PartitionedWriteRateBenchmark [rows] [seconds] [flat]
  * </pre>
  * Defaults: 10,000,000 rows, 30 seconds per measurement, partitioned.
  */
