@@ -243,10 +243,12 @@ public final class DefaultActivityTrail implements ActivityTrail {
     @Override
     public long eraseUser(String userId) {
         Activity.validateUserId(userId);
-        flush();
-        // Before the delete, so that a replay of the spool running meanwhile cannot write them back.
+        // Marked before the flush: a replay of the spool that runs meanwhile must not write back
+        // what the delete below removes.
         pipeline.erased(userId, config.clock().instant());
+        flush();
         long erased = config.store().eraseUser(userId);
+        pipeline.erasureDone();
         LOG.info("Erased {} activities of one user", erased);
         return erased;
     }

@@ -10,9 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -59,12 +57,8 @@ final class WritePipeline implements Runnable {
     private final CountDownLatch finished = new CountDownLatch(1);
     final LongAdder dropped = new LongAdder();
     final LongAdder rejected = new LongAdder();
-    /**
-     * Users erased since start, with the time of the erasure: their older activities still in the
-     * spool are never replayed, or an erasure during an outage would be undone by the replay.
-     * Cleared once the spool is empty.
-     */
-    private final Map<String, Instant> erasedUsers = new ConcurrentHashMap<>();
+    /** Erased users whose spooled activities must not be replayed. */
+    private final ErasureMarks erasures;
 
     // Writer thread only.
     private final List<FlushRequest> pendingFlushes = new ArrayList<>();
@@ -107,6 +101,7 @@ final class WritePipeline implements Runnable {
         this.retryMaxNanos = config.retryMaxDelay().toNanos();
         this.retryMaxAttempts = config.retryMaxAttempts();
         this.probeDelayNanos = retryInitialNanos;
+        this.erasures = new ErasureMarks(spool.usable() ? spool.directory().resolve(ErasureMarks.FILE_NAME) : null);
     }
 
     void start(Thread writerThread) {
@@ -224,7 +219,8 @@ final class WritePipeline implements Runnable {
                 batch.add(enricher.enrich(activity));
             }
             inFlight = new InFlight(batch, true);
-            if (!writeWithRetries(batch)) {
+            // After a takeover by close(), the batch is in the spool already.
+            if (!writeWithRetries(batch) && !abandoned) {
                 spoolOrDrop(batch, true, true);
             }
         } catch (RuntimeException | Error e) {
@@ -285,10 +281,16 @@ final class WritePipeline implements Runnable {
             return false;
         }
         List<Activity> activities = new ArrayList<>(chunk.records().size());
+        int erased = 0;
         for (SpoolCodec.Decoded record : chunk.records()) {
-            if (!wasErased(record.activity())) {
+            if (erasures.covers(record.activity())) {
+                erased++;
+            } else {
                 activities.add(record.described() ? record.activity() : enricher.describe(record.activity()));
             }
+        }
+        if (erased > 0) {
+            LOG.info("Skipped {} spooled activities of erased users", erased);
         }
         if (!activities.isEmpty()) {
             long start = System.nanoTime();
@@ -309,20 +311,25 @@ final class WritePipeline implements Runnable {
             listener.onSpoolRecordsSkipped(chunk.skipped(), reason);
         }
         if (!spool.hasPending()) {
-            erasedUsers.clear();
+            erasures.clear();
             LOG.info("Spool replayed; the pipeline writes straight to the store again");
         }
         return true;
     }
 
-    /** Keeps what the spool holds of {@code userId}, created up to {@code erasedAt}, from being replayed. */
+    /**
+     * Keeps what the spool holds of {@code userId}, created up to {@code erasedAt}, from being
+     * replayed, now and after a restart. Called before the erasure flushes the pipeline.
+     */
     void erased(String userId, Instant erasedAt) {
-        erasedUsers.merge(userId, erasedAt, (a, b) -> a.isAfter(b) ? a : b);
+        erasures.add(userId, erasedAt);
     }
 
-    private boolean wasErased(Activity activity) {
-        Instant erasedAt = erasedUsers.isEmpty() ? null : erasedUsers.get(activity.userId());
-        return erasedAt != null && !activity.createdAt().isAfter(erasedAt);
+    /** After an erasure: with nothing spooled, no mark is needed any more. */
+    void erasureDone() {
+        if (!spool.hasPending()) {
+            erasures.clear();
+        }
     }
 
     enum Kind { BATCH, REPLAY, NOW }

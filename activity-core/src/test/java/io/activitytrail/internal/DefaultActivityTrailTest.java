@@ -238,6 +238,26 @@ class DefaultActivityTrailTest {
     }
 
     @Test
+    void shouldNotReplayTheSpooledActivitiesOfAnErasedUserAfterARestart() {
+        store.down = true;
+        ActivityTrail first = start(builder());
+        List<Activity> logged = activities(70);
+        logged.forEach(first::log);
+        first.flush();
+        first.eraseUser("user-3");
+        first.close();
+        assertThat(spoolDir.resolve(ErasureMarks.FILE_NAME)).exists();
+
+        store.down = false;
+        ActivityTrail second = start(builder());
+
+        await().atMost(WAIT).until(() -> second.health().spoolBytes() == 0
+                && !Files.exists(spoolDir.resolve(ErasureMarks.FILE_NAME)));
+        List<UUID> othersIds = logged.stream().filter(a -> !a.userId().equals("user-3")).map(Activity::id).toList();
+        assertThat(store.storedIds).containsExactlyInAnyOrderElementsOf(othersIds);
+    }
+
+    @Test
     void shouldSpoolStraightAwayWhileTheStoreIsKnownToBeDown() {
         store.down = true;
         ActivityTrail trail = start(builder().batchSize(10));
