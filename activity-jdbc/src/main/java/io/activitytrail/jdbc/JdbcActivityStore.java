@@ -83,7 +83,7 @@ public final class JdbcActivityStore implements ActivityStore {
         this.jdbi = jdbi(b.dataSource);
         Jdbi readJdbi = b.readDataSource == null ? jdbi : jdbi(b.readDataSource);
         Partitions partitions = new Partitions(jdbi, sql);
-        this.writer = new ActivityWriter(jdbi, sql, partitions);
+        this.writer = new ActivityWriter(jdbi, sql, partitions, (int) b.writeTimeout.toSeconds());
         this.reader = new ActivityReader(readJdbi, sql);
         this.stats = new StatsReader(readJdbi, sql, b.statsCacheTtl);
         this.maintenance = new Maintenance(jdbi, sql, partitions, stats, b.clock, b.partitionsAhead,
@@ -342,6 +342,7 @@ public final class JdbcActivityStore implements ActivityStore {
         private boolean migrate;
         private int partitionsAhead = 3;
         private Duration statsCacheTtl = Duration.ofMinutes(5);
+        private Duration writeTimeout = Duration.ofSeconds(30);
         private boolean scheduledMaintenance = true;
         private Duration maintenanceInterval = Duration.ofHours(1);
         private Duration retention = Duration.ofDays(730);
@@ -415,6 +416,26 @@ public final class JdbcActivityStore implements ActivityStore {
                 throw new IllegalArgumentException("statsCacheTtl must be between PT0S and P1D, but was " + statsCacheTtl);
             }
             this.statsCacheTtl = statsCacheTtl;
+            return this;
+        }
+
+        /**
+         * How long one batch insert may run before PostgreSQL cancels it; default 30 s,
+         * {@link Duration#ZERO} for no limit. A database that hangs (a lock held for ever, a stuck
+         * server) then fails the write with {@link ActivityStoreException}, which the trail retries
+         * and spools, instead of holding the writer thread. Whole seconds (JDBC query timeout); it
+         * needs the server to answer the cancel request, so also give the pool a
+         * {@code socketTimeout} against dead networks.
+         *
+         * @throws IllegalArgumentException unless 0 or 1 second to 1 hour
+         */
+        public Builder writeTimeout(Duration writeTimeout) {
+            requireNonNull(writeTimeout, "writeTimeout");
+            if (!writeTimeout.isZero() && (writeTimeout.compareTo(Duration.ofSeconds(1)) < 0
+                    || writeTimeout.compareTo(Duration.ofHours(1)) > 0)) {
+                throw new IllegalArgumentException("writeTimeout must be 0 or between PT1S and PT1H, but was " + writeTimeout);
+            }
+            this.writeTimeout = writeTimeout;
             return this;
         }
 

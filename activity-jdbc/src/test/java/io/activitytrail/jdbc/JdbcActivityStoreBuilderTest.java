@@ -41,6 +41,8 @@ class JdbcActivityStoreBuilderTest {
                 .hasMessage("maintenanceInterval must be between PT1S and P7D, but was PT0.01S");
         assertThatThrownBy(() -> builder.retention(Duration.ofHours(1)))
                 .hasMessage("retention must be at least P1D, but was PT1H");
+        assertThatThrownBy(() -> builder.writeTimeout(Duration.ofMillis(500)))
+                .hasMessage("writeTimeout must be 0 or between PT1S and PT1H, but was PT0.5S");
     }
 
     @Test

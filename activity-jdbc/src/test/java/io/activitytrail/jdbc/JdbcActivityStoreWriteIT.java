@@ -13,6 +13,8 @@ import io.activitytrail.Severity;
 import io.activitytrail.WriteResult;
 import io.activitytrail.testsupport.PostgresExtension;
 import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -184,6 +187,25 @@ class JdbcActivityStoreWriteIT {
         assertThatThrownBy(() -> unreachable.query(ActivityQuery.forUser("user-x").build()))
                 .isInstanceOf(ActivityStoreException.class);
         unreachable.close();
+    }
+
+    @Test
+    @Timeout(60) // a guard: without the write timeout this test would hang, not fail
+    void shouldGiveUpAWriteThatHangsOnALockAfterTheWriteTimeout() throws Exception {
+        JdbcActivityStore impatient = Fixtures.store(postgres).writeTimeout(Duration.ofSeconds(1)).build();
+        Activity blocked = activity("user-timeout", "login", Instant.now());
+        try (Connection locker = postgres.newConnection(); Statement s = locker.createStatement()) {
+            locker.setAutoCommit(false);
+            s.execute("LOCK TABLE user_activity_logs IN ACCESS EXCLUSIVE MODE");
+
+            assertThatThrownBy(() -> impatient.write(List.of(blocked)))
+                    .isInstanceOf(ActivityStoreException.class)
+                    .hasMessageContaining("57014"); // query_canceled: a failure the pipeline retries
+            locker.rollback();
+        }
+
+        assertThat(impatient.write(List.of(blocked)).inserted()).isEqualTo(1);
+        impatient.close();
     }
 
     @Test

@@ -23,11 +23,14 @@ public final class ActivityWriter {
     private final Jdbi jdbi;
     private final Statements sql;
     private final Partitions partitions;
+    /** Seconds one insert may take before the server cancels it; 0 for no limit. */
+    private final int timeoutSeconds;
 
-    public ActivityWriter(Jdbi jdbi, Statements sql, Partitions partitions) {
+    public ActivityWriter(Jdbi jdbi, Statements sql, Partitions partitions, int timeoutSeconds) {
         this.jdbi = jdbi;
         this.sql = sql;
         this.partitions = partitions;
+        this.timeoutSeconds = timeoutSeconds;
     }
 
     public WriteResult write(List<Activity> batch) {
@@ -98,6 +101,7 @@ public final class ActivityWriter {
             createdAts.add(a.createdAt().toString());
         }
         return jdbi.withHandle(h -> h.createUpdate(sql.get("insert_batch"))
+                .setQueryTimeout(timeoutSeconds)
                 .bindArray("ids", String.class, ids)
                 .bindArray("user_ids", String.class, userIds)
                 .bindArray("actions", String.class, actions)
