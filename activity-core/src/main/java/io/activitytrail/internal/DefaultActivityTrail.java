@@ -46,6 +46,7 @@ public final class DefaultActivityTrail implements ActivityTrail {
     private final DiskSpool spool;
     private final Enricher enricher;
     private final WritePipeline pipeline;
+    private final RejectedLog rejectedLog;
     private final OverflowPolicy overflowPolicy;
     private final long blockTimeoutNanos;
     /** Severities with this ordinal or higher are written synchronously; MAX_VALUE: none. */
@@ -64,7 +65,7 @@ public final class DefaultActivityTrail implements ActivityTrail {
                 : config.synchronousSeverity() != null ? config.synchronousSeverity().ordinal() : Integer.MAX_VALUE;
         this.enricher = new Enricher(new SessionIdHasher(config.sessionIdHashKey()), config.locationResolver(), listener);
         this.spool = DiskSpool.open(config.spoolDirectory(), config.spoolMaxBytes());
-        RejectedLog rejectedLog = new RejectedLog(config.spoolDirectory(), config.clock());
+        this.rejectedLog = new RejectedLog(config.spoolDirectory(), config.clock());
         this.pipeline = new WritePipeline(config, queue, spool, rejectedLog, enricher, listener);
         ThreadFactory factory = config.threadFactory() != null ? config.threadFactory() : DefaultActivityTrail::writerThread;
         pipeline.start(factory.newThread(pipeline));
@@ -249,6 +250,10 @@ public final class DefaultActivityTrail implements ActivityTrail {
         flush();
         long erased = config.store().eraseUser(userId);
         pipeline.erasureDone();
+        long setAside = rejectedLog.erase(userId);
+        if (setAside > 0) {
+            LOG.info("Erased {} set-aside (rejected) activities of one user", setAside);
+        }
         LOG.info("Erased {} activities of one user", erased);
         return erased;
     }

@@ -2,12 +2,17 @@ package io.activitytrail.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.activitytrail.RejectedActivity;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -59,6 +64,49 @@ final class RejectedLog {
         } catch (IOException | RuntimeException e) {
             LOG.warn("rejected", "Cannot set aside " + rejected.size() + " rejected activities in " + directory
                     + "; they are counted but their content is lost", e);
+        }
+    }
+
+    /**
+     * Removes the set-aside activities of {@code userId} from every rejected file (right to
+     * erasure: they hold the same personal data as the table). Each changed file is rewritten
+     * to a temporary file and moved over the old one.
+     *
+     * @return how many lines were removed
+     */
+    synchronized long erase(String userId) {
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        long removed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "rejected-*.ndjson")) {
+            for (Path file : files) {
+                List<String> kept = new ArrayList<>();
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                for (String line : lines) {
+                    if (!userId.equals(userIdOf(line))) {
+                        kept.add(line);
+                    }
+                }
+                if (kept.size() < lines.size()) {
+                    removed += lines.size() - kept.size();
+                    Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+                    Files.write(temporary, kept, StandardCharsets.UTF_8);
+                    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("rejected-erase", "Cannot erase a user's activities from the rejected files in " + directory, e);
+        }
+        return removed;
+    }
+
+    private static String userIdOf(String line) {
+        try {
+            JsonNode userId = ActivityJson.MAPPER.readTree(line).path("activity").path("user_id");
+            return userId.isTextual() ? userId.asText() : "";
+        } catch (IOException e) {
+            return ""; // a torn line: kept for the operator
         }
     }
 }

@@ -258,6 +258,29 @@ class DefaultActivityTrailTest {
     }
 
     @Test
+    void shouldEraseTheSetAsideActivitiesOfTheErasedUserOnly() throws IOException {
+        ActivityTrail trail = start(builder());
+        trail.log(Activity.builder("user-1", "test_action").metadata(Map.of(FlakyStore.POISON, true)).build());
+        trail.log(Activity.builder("user-2", "test_action").metadata(Map.of(FlakyStore.POISON, true)).build());
+        trail.flush();
+        assertThat(rejectedLines()).hasSize(2);
+
+        trail.eraseUser("user-1");
+
+        assertThat(rejectedLines()).singleElement().asString().contains("\"user_id\":\"user-2\"");
+    }
+
+    private List<String> rejectedLines() throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (var files = Files.newDirectoryStream(spoolDir, "rejected-*.ndjson")) {
+            for (Path file : files) {
+                lines.addAll(Files.readAllLines(file));
+            }
+        }
+        return lines;
+    }
+
+    @Test
     void shouldSpoolStraightAwayWhileTheStoreIsKnownToBeDown() {
         store.down = true;
         ActivityTrail trail = start(builder().batchSize(10));
