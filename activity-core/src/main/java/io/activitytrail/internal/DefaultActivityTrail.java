@@ -94,15 +94,19 @@ public final class DefaultActivityTrail implements ActivityTrail {
             afterClose(activity);
             return;
         }
-        // The fast path: one offer, no wake-up of the writer (it polls on a timer).
+        enqueue(activity);
+    }
+
+    /** The fast path: one offer, no wake-up of the writer (it polls on a timer). */
+    private void enqueue(Activity activity) {
         if (queue.offer(activity)) {
             listener.onEnqueued();
             if (closed) {
                 recheckAfterClose(activity);
             }
-            return;
+        } else {
+            overflow(activity);
         }
-        overflow(activity);
     }
 
     @Override
@@ -170,14 +174,7 @@ public final class DefaultActivityTrail implements ActivityTrail {
             }
         }
         // The store is failing: the pipeline retries and spools it. It gets the raw activity and enriches it again.
-        if (queue.offer(activity)) {
-            listener.onEnqueued();
-            if (closed) {
-                recheckAfterClose(activity);
-            }
-        } else {
-            overflow(activity);
-        }
+        enqueue(activity);
     }
 
     @Override

@@ -36,28 +36,22 @@ final class Enricher {
         if (sessionId == null) {
             return describe(activity);
         }
-        String hashed;
-        try {
-            hashed = hasher.hash(sessionId);
-        } catch (RuntimeException e) {
-            failed("session id hashing", e);
-            hashed = null; // never keep the raw id
-        }
-        return describe(activity, activity.toBuilder().sessionId(hashed), true);
+        return describe(activity, activity.toBuilder().sessionId(hash(sessionId)), true);
     }
 
     /** The session id replaced by its keyed hash. Not idempotent: apply once per activity. */
     Activity protect(Activity activity) {
         String sessionId = activity.sessionId();
-        if (sessionId == null) {
-            return activity;
-        }
+        return sessionId == null ? activity : activity.toBuilder().sessionId(hash(sessionId)).build();
+    }
+
+    /** The keyed hash, or null when hashing fails: the raw id, a live credential, is never kept. */
+    private @Nullable String hash(String rawSessionId) {
         try {
-            return activity.toBuilder().sessionId(hasher.hash(sessionId)).build();
+            return hasher.hash(rawSessionId);
         } catch (RuntimeException e) {
-            // Never keep the raw id: a live session id is a credential.
             failed("session id hashing", e);
-            return activity.toBuilder().sessionId(null).build();
+            return null;
         }
     }
 
