@@ -111,10 +111,12 @@ public interface ActivityTrail extends AutoCloseable {
     }
 
     /**
-     * Returns when everything logged before the call is stored, spooled to disk, set aside as
-     * rejected or counted as dropped. While the store fails this takes as long as the retries of
-     * the batch in hand (see {@link Builder#retryMaxAttempts}). Returns at once after
-     * {@link #close()}, and when called on the writer thread itself (from a listener, say).
+     * Returns when everything logged before the call is stored, set aside as rejected or counted as
+     * dropped; while the store takes writes, that includes what waited in the disk spool (from an
+     * outage, or an earlier run), which is replayed first. Only while the store fails is "spooled to
+     * disk" the outcome: then this takes as long as the retries of the batch in hand (see
+     * {@link Builder#retryMaxAttempts}). A store taken as down is probed at once. Returns at once
+     * after {@link #close()}, and when called on the writer thread itself (from a listener, say).
      */
     void flush();
 
@@ -155,9 +157,9 @@ public interface ActivityTrail extends AutoCloseable {
     RetentionResult applyRetention();
 
     /**
-     * Flushes within the shutdown timeout, spools the rest, stops the writer thread and releases
-     * the spool. Returns within {@code shutdownTimeout} plus about a second even when the store
-     * hangs. Idempotent. Activities logged after it are dropped and counted. Does not close the
+     * Flushes within the shutdown timeout (replaying the disk spool too, while the store takes
+     * writes), spools the rest, stops the writer thread and releases the spool. Returns within
+     * {@code shutdownTimeout} plus about a second even when the store hangs. Idempotent. Activities logged after it are dropped and counted. Does not close the
      * store, which belongs to the caller.
      */
     @Override
@@ -189,6 +191,7 @@ public interface ActivityTrail extends AutoCloseable {
         private boolean shutdownHook;
         private byte @Nullable [] sessionIdHashKey;
         private @Nullable ThreadFactory threadFactory;
+        private Duration downAfter = Duration.ofMinutes(5);
 
         private Builder() {}
 
@@ -357,6 +360,17 @@ public interface ActivityTrail extends AutoCloseable {
         }
 
         /**
+         * How long activities may wait (in the queue or the spool) with no successful write before
+         * {@link ActivityTrail#health()} reports {@link PipelineHealth.Status#DOWN}: a store that
+         * stays down, or one spooled chunk it keeps refusing, is then visible as an outage, not as
+         * "degraded". Default 5 minutes, 1 second to 1 day.
+         */
+        public Builder downAfter(Duration downAfter) {
+            this.downAfter = checkRange("downAfter", downAfter, Duration.ofSeconds(1), Duration.ofDays(1));
+            return this;
+        }
+
+        /**
          * Makes the writer thread; default: a daemon thread named {@code activity-writer}. For
          * tests and hosts that manage their threads.
          */
@@ -385,7 +399,7 @@ public interface ActivityTrail extends AutoCloseable {
                     spoolDirectory, retention, shutdownTimeout, synchronous, clock, metricsListener,
                     locationResolver, overflowPolicy, blockTimeout, retryInitialDelay, retryMaxDelay,
                     retryMaxAttempts, spoolMaxBytes, synchronousSeverity, shutdownHook, sessionIdHashKey,
-                    threadFactory));
+                    threadFactory, downAfter));
         }
 
         private static int checkRange(String name, int value, int min, int max) {

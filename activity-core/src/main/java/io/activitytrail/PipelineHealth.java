@@ -38,7 +38,9 @@ public record PipelineHealth(
         DEGRADED,
         /**
          * Activities are being lost or cannot be written at all: the store is failing and the spool
-         * is full or unusable, or the trail is closed.
+         * is full or unusable; the spool cannot be written (an I/O error such as a full disk);
+         * activities have waited longer than {@link ActivityTrail.Builder#downAfter downAfter}
+         * with no successful write; or the trail is closed.
          */
         DOWN
     }

@@ -187,8 +187,19 @@ public final class DefaultActivityTrail implements ActivityTrail {
     @Override
     public PipelineHealth health() {
         PipelineHealth.Status status;
+        String lastError = pipeline.lastError();
+        String spoolError = spool.appendError();
+        boolean waiting = !queue.isEmpty() || spool.hasPending();
+        boolean stalled = waiting && System.nanoTime() - pipeline.lastWriteNanos() > config.downAfter().toNanos();
         if (closed || pipeline.finished()) {
             status = PipelineHealth.Status.DOWN;
+        } else if (spoolError != null) {
+            status = PipelineHealth.Status.DOWN; // what must be spooled is being dropped
+            lastError = spoolError;
+        } else if (stalled) {
+            status = PipelineHealth.Status.DOWN;
+            lastError = "nothing written for more than " + config.downAfter() + " while activities wait"
+                    + (lastError == null ? "" : "; last error: " + lastError);
         } else if (pipeline.storeDown()) {
             status = spool.hasRoomFor(64 * 1024) ? PipelineHealth.Status.DEGRADED : PipelineHealth.Status.DOWN;
         } else if (pipeline.retrying() || spool.hasPending()) {
@@ -196,7 +207,6 @@ public final class DefaultActivityTrail implements ActivityTrail {
         } else {
             status = PipelineHealth.Status.UP;
         }
-        String lastError = pipeline.lastError();
         if (lastError == null && !spool.usable()) {
             lastError = spool.unavailableReason();
         }
@@ -243,10 +253,15 @@ public final class DefaultActivityTrail implements ActivityTrail {
         Activity.validateUserId(userId);
         // Marked before the flush: a replay of the spool that runs meanwhile must not write back
         // what the delete below removes.
-        pipeline.erased(userId, config.clock().instant());
-        flush();
-        long erased = config.store().eraseUser(userId);
-        pipeline.erasureDone();
+        pipeline.erasureStarted(userId, config.clock().instant());
+        long erased;
+        try {
+            flush();
+            erased = config.store().eraseUser(userId);
+        } finally {
+            // Also when the delete failed: what the spool holds of the user stays unreplayed.
+            pipeline.erasureFinished(userId);
+        }
         long setAside = rejectedLog.erase(userId);
         if (setAside > 0) {
             LOG.info("Erased {} set-aside (rejected) activities of one user", setAside);

@@ -1,11 +1,8 @@
 package io.activitytrail.internal;
 
 import io.activitytrail.Activity;
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -14,6 +11,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,30 +28,49 @@ import org.slf4j.LoggerFactory;
 /**
  * The disk spool: activities the store could not take, kept until it can. Append-only segment
  * files {@code spool-<20-digit sequence>.seg} in one directory, each an 8-byte header
- * {@code ATSPOOL1} followed by records {@code [int payload length][int CRC32 of payload][payload]}
- * (big-endian; payload per {@link SpoolCodec}). Records are read back oldest segment first; a
- * segment is deleted only once every record in it was {@link #commit committed} (stored). A record
- * with a bad checksum is skipped; a torn tail (a write cut by a crash) ends its segment; both are
- * counted, neither is fatal. The directory is locked ({@code spool.lock}) so that two trails never
- * share it. Total size is bounded; an append that does not fit is refused. Thread-safe: appends come
- * from the writer thread and, on queue overflow, from callers.
+ * {@code ATSPOOL2} followed by records of a 16-byte header {@code [marker A5 5A C3 3C][int payload
+ * length][int CRC32 of payload][int CRC32 of the 12 bytes before]} and the payload (big-endian;
+ * payload per {@link SpoolCodec}). Records are read back oldest segment first; a segment is deleted
+ * only once every record in it was {@link #commit committed} (stored).
+ *
+ * <p>Damage costs only the damaged records: a record whose header fails its checksum (a flipped
+ * length, say) is skipped by scanning for the next marker whose header checks out (the marker
+ * bytes cannot occur inside a payload, which is a flags byte and UTF-8 JSON); a payload with a bad
+ * checksum is skipped alone; a torn tail (a write cut by a crash) ends its segment. Skipped records
+ * and bytes are counted exactly, and a damaged segment is moved aside as {@code *.corrupt} once
+ * replayed, never deleted, so that an operator can look at it. The directory is locked
+ * ({@code spool.lock}) so that two trails never share it. Total size is bounded; an append that does
+ * not fit is refused. Thread-safe: appends come from the writer thread and, on queue overflow, from
+ * callers.
  */
 final class DiskSpool implements AutoCloseable {
     static final String LOCK_FILE = "spool.lock";
     /** Where replay stood in a half-replayed segment at close, so that a clean restart does not store those rows again. */
     static final String CURSOR_FILE = "replay.pos";
     static final int SEGMENT_HEADER = 8;
-    static final int RECORD_HEADER = 8;
+    static final int RECORD_HEADER = 16;
     static final int MAX_PAYLOAD = 1 << 20;
+    /** Starts every record. C3 3C is not valid UTF-8, so a payload can never hold these bytes. */
+    static final int RECORD_MARKER = 0xA55AC33C;
+    static final String CORRUPT_SUFFIX = ".corrupt";
 
     private static final Logger LOG = LoggerFactory.getLogger(DiskSpool.class);
     private static final RateLimitedLog RATE_LIMITED = new RateLimitedLog(LOG);
-    private static final byte[] MAGIC = "ATSPOOL1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAGIC = "ATSPOOL2".getBytes(StandardCharsets.US_ASCII);
     private static final Pattern SEGMENT = Pattern.compile("spool-(\\d{20})\\.seg");
 
-    /** Records read from one segment; hand it back to {@link #commit} once they are stored. */
-    record Chunk(long segment, long endPosition, List<SpoolCodec.Decoded> records, int skipped,
-            @Nullable String skipReason, boolean endOfSegment) {}
+    /**
+     * Records read from one segment; hand it back to {@link #commit} once they are stored.
+     *
+     * @param skipped records found damaged or unreadable and left out (a damaged stretch whose
+     *     headers cannot be read counts one record per marker found in it, at least one)
+     * @param skippedBytes bytes of the segment left out with them
+     */
+    record Chunk(long segment, long startPosition, long endPosition, List<SpoolCodec.Decoded> records,
+            int skipped, long skippedBytes, @Nullable String skipReason, boolean endOfSegment) {}
+
+    /** A point in the spool: everything appended before it sits before {@code position} of {@code segment}. */
+    record Mark(long segment, long position) {}
 
     private final Path directory;
     private final long maxBytes;
@@ -65,6 +82,10 @@ final class DiskSpool implements AutoCloseable {
     private volatile long totalBytes;
     private volatile int segmentCount;
     private volatile @Nullable String lastError;
+    /** Set while appends fail (a full disk, say), cleared by the next append that works. */
+    private volatile @Nullable String appendError;
+    /** Segments in which replay found damage: moved aside instead of deleted once replayed. */
+    private final java.util.Set<Long> damaged = new java.util.HashSet<>();
     private @Nullable FileChannel out;
     private long outSegment = -1;
     private long nextSegment;
@@ -176,6 +197,32 @@ final class DiskSpool implements AutoCloseable {
         return lastError;
     }
 
+    /** Why the last append failed, while appends fail (an I/O error, not a full spool); null when they work. */
+    @Nullable String appendError() {
+        return appendError;
+    }
+
+    /** Where the spool ends now; null when it holds nothing. */
+    synchronized @Nullable Mark mark() {
+        if (segments.isEmpty()) {
+            return null;
+        }
+        Map.Entry<Long, Long> last = segments.lastEntry();
+        return new Mark(last.getKey(), last.getValue());
+    }
+
+    /** Whether everything appended before {@code mark} has been committed (or there was nothing). */
+    synchronized boolean replayedThrough(@Nullable Mark mark) {
+        if (mark == null || segments.isEmpty()) {
+            return true;
+        }
+        long first = segments.firstKey();
+        if (first != mark.segment()) {
+            return first > mark.segment();
+        }
+        return readSegment == first && readPosition >= mark.position();
+    }
+
     /**
      * Appends activities, all or none.
      *
@@ -207,7 +254,11 @@ final class DiskSpool implements AutoCloseable {
         for (byte[] payload : payloads) {
             crc.reset();
             crc.update(payload);
-            buffer.putInt(payload.length).putInt((int) crc.getValue()).put(payload);
+            int start = buffer.position();
+            buffer.putInt(RECORD_MARKER).putInt(payload.length).putInt((int) crc.getValue());
+            crc.reset();
+            crc.update(buffer.array(), start, 12);
+            buffer.putInt((int) crc.getValue()).put(payload);
         }
         buffer.flip();
         return write(buffer, force);
@@ -239,9 +290,11 @@ final class DiskSpool implements AutoCloseable {
             }
             segments.merge(outSegment, (long) size, Long::sum);
             updateTotals();
+            appendError = null;
             return true;
         } catch (IOException | RuntimeException e) {
             lastError = e.toString();
+            appendError = "cannot append to the spool in " + directory + ": " + e;
             RATE_LIMITED.warn("append", "Cannot append to the spool in " + directory, e);
             abandonActive(start);
             return false;
@@ -340,79 +393,132 @@ final class DiskSpool implements AutoCloseable {
         Path file = segmentPath(seq);
         List<SpoolCodec.Decoded> records = new ArrayList<>(Math.min(maxRecords, 1024));
         int skipped = 0;
+        long skippedBytes = 0;
         String reason = null;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
-            long position = readPosition;
+            ByteBuffer bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            long startPosition = readPosition;
+            int position = (int) readPosition;
             if (position == 0) {
-                ByteBuffer header = ByteBuffer.allocate(SEGMENT_HEADER);
-                while (header.hasRemaining() && channel.read(header) >= 0) {
-                    // fill
-                }
-                if (header.hasRemaining() || !Arrays.equals(header.array(), MAGIC)) {
-                    // A crash while the segment was being made, or not our file: nothing readable in it.
-                    return new Chunk(seq, size, List.of(), size > 0 ? 1 : 0, "bad segment header", true);
-                }
                 position = SEGMENT_HEADER;
+                byte[] header = new byte[SEGMENT_HEADER];
+                if (size >= SEGMENT_HEADER) {
+                    bytes.get(0, header);
+                }
+                if (size < SEGMENT_HEADER || !Arrays.equals(header, MAGIC)) {
+                    // A crash while the segment was made, or not our file: look for records all the same.
+                    damaged.add(seq);
+                    reason = "bad segment header";
+                    int next = nextValidHeader(bytes, 0);
+                    skipped += size > 0 ? 1 : 0;
+                    skippedBytes += next;
+                    position = next;
+                }
             }
-            channel.position(position);
-            DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 64 * 1024));
             CRC32 crc = new CRC32();
             while (records.size() < maxRecords && position < size) {
-                if (size - position < RECORD_HEADER) {
-                    skipped++;
-                    reason = "torn record at the end of a segment";
-                    position = size;
-                    break;
+                if (!validHeader(bytes, position, crc)) {
+                    int next = nextValidHeader(bytes, position + 1);
+                    skipped += 1 + markersBetween(bytes, position + 1, next);
+                    skippedBytes += next - position;
+                    reason = next >= size && size - position < RECORD_HEADER
+                            ? "torn record at the end of a segment" : "damaged record header";
+                    damaged.add(seq);
+                    position = next;
+                    continue;
                 }
-                int length = in.readInt();
-                int checksum = in.readInt();
-                if (length < 2 || length > MAX_PAYLOAD) {
-                    // Cannot find the next record after a corrupt length: the rest of the segment is lost.
-                    skipped++;
-                    reason = "corrupt record length";
-                    position = size;
-                    break;
-                }
+                int length = bytes.getInt(position + 4);
                 if (size - position - RECORD_HEADER < length) {
                     skipped++;
+                    skippedBytes += size - position;
                     reason = "torn record at the end of a segment";
-                    position = size;
+                    damaged.add(seq);
+                    position = (int) size;
                     break;
                 }
                 byte[] payload = new byte[length];
-                in.readFully(payload);
+                bytes.get(position + RECORD_HEADER, payload);
+                int checksum = bytes.getInt(position + 8);
                 position += RECORD_HEADER + length;
                 crc.reset();
                 crc.update(payload);
                 if ((int) crc.getValue() != checksum) {
                     skipped++;
+                    skippedBytes += RECORD_HEADER + length;
                     reason = "checksum mismatch";
+                    damaged.add(seq);
                     continue;
                 }
                 try {
                     records.add(SpoolCodec.decode(payload));
                 } catch (IllegalArgumentException e) {
                     skipped++;
-                    reason = "undecodable record";
+                    skippedBytes += RECORD_HEADER + length;
+                    reason = "undecodable record: " + e.getMessage();
+                    damaged.add(seq);
                 }
             }
-            return new Chunk(seq, position, records, skipped, reason, position >= size);
+            return new Chunk(seq, startPosition, position, records, skipped, skippedBytes, reason, position >= size);
         }
+    }
+
+    /** Whether a record header that checks out starts at {@code at}. */
+    private static boolean validHeader(ByteBuffer bytes, int at, CRC32 crc) {
+        if (bytes.limit() - at < RECORD_HEADER || bytes.getInt(at) != RECORD_MARKER) {
+            return false;
+        }
+        int length = bytes.getInt(at + 4);
+        if (length < 2 || length > MAX_PAYLOAD) {
+            return false;
+        }
+        crc.reset();
+        crc.update(bytes.slice(at, 12));
+        return (int) crc.getValue() == bytes.getInt(at + 12);
+    }
+
+    /** The first position at or after {@code from} where a valid record header starts, or the end. */
+    private static int nextValidHeader(ByteBuffer bytes, int from) {
+        CRC32 crc = new CRC32();
+        for (int at = from; at <= bytes.limit() - RECORD_HEADER; at++) {
+            if (bytes.get(at) == (byte) (RECORD_MARKER >>> 24) && validHeader(bytes, at, crc)) {
+                return at;
+            }
+        }
+        return bytes.limit();
+    }
+
+    /** Record markers whose header did not check out, in {@code [from, to)}: records lost with the damage. */
+    private static int markersBetween(ByteBuffer bytes, int from, int to) {
+        int count = 0;
+        for (int at = from; at <= to - 4; at++) {
+            if (bytes.getInt(at) == RECORD_MARKER) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** Marks a chunk's records as stored; deletes its segment when it was the last of it. */
     synchronized void commit(Chunk chunk) {
-        if (chunk.segment() != readSegment) {
-            return;
+        if (closed || chunk.segment() != readSegment || chunk.startPosition() != readPosition) {
+            return; // after close, or a chunk read twice: the next read starts from the right place anyway
         }
         readPosition = chunk.endPosition();
         if (chunk.endOfSegment()) {
+            Path file = segmentPath(chunk.segment());
             try {
-                Files.deleteIfExists(segmentPath(chunk.segment()));
+                if (damaged.remove(chunk.segment())) {
+                    Path aside = file.resolveSibling(file.getFileName() + CORRUPT_SUFFIX);
+                    Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+                    LOG.warn("Spool segment {} was damaged; what could be read of it is replayed, and the file is kept "
+                            + "as {} for an operator", file, aside);
+                } else {
+                    Files.deleteIfExists(file);
+                }
             } catch (IOException e) {
                 lastError = e.toString();
-                RATE_LIMITED.warn("delete", "Cannot delete replayed spool segment " + segmentPath(chunk.segment())
+                RATE_LIMITED.warn("delete", "Cannot delete replayed spool segment " + file
                         + "; it will be replayed again (harmless: replay is idempotent)", e);
             }
             segments.remove(chunk.segment());

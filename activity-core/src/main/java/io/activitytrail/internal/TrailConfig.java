@@ -39,4 +39,5 @@ public record TrailConfig(
         @Nullable Severity synchronousSeverity,
         boolean shutdownHook,
         byte @Nullable [] sessionIdHashKey,
-        @Nullable ThreadFactory threadFactory) {}
+        @Nullable ThreadFactory threadFactory,
+        Duration downAfter) {}

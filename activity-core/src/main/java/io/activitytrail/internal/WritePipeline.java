@@ -67,6 +67,13 @@ final class WritePipeline implements Runnable {
     private long nextProbeNanos;
     private long probeDelayNanos;
     private long replayBlockedUntilNanos = System.nanoTime();
+    /** The spooled chunk that failed last (segment, start), how often in a row, and since when. */
+    private long failingChunkSegment = -1;
+    private long failingChunkStart = -1;
+    private int failingChunkFailures;
+    private long failingChunkSinceNanos;
+    /** When a write to the store last succeeded, by any path. */
+    private volatile long lastWriteNanos = System.nanoTime();
 
     // Read by other threads.
     private volatile long done;
@@ -101,7 +108,8 @@ final class WritePipeline implements Runnable {
         this.retryMaxNanos = config.retryMaxDelay().toNanos();
         this.retryMaxAttempts = config.retryMaxAttempts();
         this.probeDelayNanos = retryInitialNanos;
-        this.erasures = new ErasureMarks(spool.usable() ? spool.directory().resolve(ErasureMarks.FILE_NAME) : null);
+        this.erasures = new ErasureMarks(spool.usable() ? spool.directory().resolve(ErasureMarks.FILE_NAME) : null,
+                spool.mark());
     }
 
     void start(Thread writerThread) {
@@ -153,18 +161,8 @@ final class WritePipeline implements Runnable {
         boolean worked = false;
         boolean shutdown = shuttingDown;
 
-        // Replay the spool a chunk at a time, taking turns with new batches so that a long replay
-        // does not fill the queue; while the store is down, a replay attempt is the probe.
-        if (!shutdown && spool.hasPending() && (!storeDown || now - nextProbeNanos >= 0)
-                && now - replayBlockedUntilNanos >= 0) {
-            if (replayChunk()) {
-                worked = true;
-            } else {
-                // The spool cannot be read just now (I/O error): try again later, not in a tight loop.
-                replayBlockedUntilNanos = now + retryMaxNanos;
-            }
-        }
-
+        // New batches first: while the store is taken as down, a due batch is a probe as good as a
+        // replay, and one spooled chunk the store keeps refusing must not keep everything else out.
         int depth = queue.size();
         if (depth == 0) {
             firstSeenNanos = -1;
@@ -192,12 +190,28 @@ final class WritePipeline implements Runnable {
                 inFlight = null;
             }
         }
+
+        // Replay the spool a chunk at a time, taking turns with new batches so that a long replay
+        // does not fill the queue; while the store is down, a replay attempt is a probe. At
+        // shutdown, replay goes on once the queue is empty, while there is time.
+        now = System.nanoTime();
+        if (spool.hasPending() && (!storeDown || now - nextProbeNanos >= 0) && now - replayBlockedUntilNanos >= 0
+                && (!shutdown || (queue.isEmpty() && timeLeftToReplay(now)))) {
+            if (replayChunk()) {
+                worked = true;
+            } else {
+                // The spool cannot be read just now (I/O error): try again later, not in a tight loop.
+                replayBlockedUntilNanos = now + retryMaxNanos;
+            }
+        }
+
         completeFlushes();
-        if (shutdown && queue.isEmpty()) {
+        if (shutdown && queue.isEmpty() && !replayWanted(System.nanoTime())) {
             return false;
         }
         if (!worked) {
             listener.onQueueDepth(depth);
+            now = System.nanoTime();
             long park = tickNanos;
             if (firstSeenNanos >= 0) {
                 park = Math.min(park, Math.max(0, firstSeenNanos + flushIntervalNanos - now));
@@ -210,6 +224,16 @@ final class WritePipeline implements Runnable {
             }
         }
         return true;
+    }
+
+    /** Whether, at shutdown, the spool still has something to replay that the store could take now. */
+    private boolean replayWanted(long now) {
+        return spool.hasPending() && !storeDown && now - replayBlockedUntilNanos >= 0 && timeLeftToReplay(now);
+    }
+
+    /** Whether a chunk write fits before the shutdown deadline, keeping time for close() to take over. */
+    private boolean timeLeftToReplay(long now) {
+        return shutdownDeadlineNanos - now > (long) batchSize * SPOOL_NANOS_PER_ACTIVITY;
     }
 
     private void processBatch(List<Activity> raw) {
@@ -239,8 +263,12 @@ final class WritePipeline implements Runnable {
 
     /** True when stored (or abandoned); false when it should be spooled. */
     private boolean writeWithRetries(List<Activity> batch) {
+        int attempts = retryMaxAttempts;
         if (storeDown && spool.usable() && spool.hasPending()) {
-            return false; // the store is known to be down: straight to the spool, in order behind the rest
+            if (System.nanoTime() - nextProbeNanos < 0) {
+                return false; // the store is known to be down: straight to the spool, in order behind the rest
+            }
+            attempts = 1; // a probe: one attempt, then back to the spool
         }
         try {
             for (int attempt = 1; ; attempt++) {
@@ -255,7 +283,7 @@ final class WritePipeline implements Runnable {
                 } catch (RuntimeException | Error e) {
                     // Any failure of write is taken as passing (ActivityStore contract): retry, then spool.
                     recordError(e);
-                    if (attempt >= retryMaxAttempts || abandoned) {
+                    if (attempt >= attempts || abandoned) {
                         break;
                     }
                     long delay = backoff(attempt);
@@ -295,48 +323,116 @@ final class WritePipeline implements Runnable {
         if (!activities.isEmpty()) {
             long start = System.nanoTime();
             try {
-                WriteResult result = store.write(activities);
-                succeeded(result, activities.size(), start, Kind.REPLAY);
+                if (isPoison(chunk)) {
+                    if (!isolate(activities)) {
+                        chunkFailed(chunk);
+                        markDown();
+                        return true;
+                    }
+                } else {
+                    WriteResult result = store.write(activities);
+                    succeeded(result, activities.size(), start, Kind.REPLAY);
+                }
             } catch (RuntimeException | Error e) {
                 recordError(e);
+                chunkFailed(chunk);
                 markDown();
                 return true;
             }
         }
+        failingChunkSegment = -1;
         spool.commit(chunk);
         if (chunk.skipped() > 0) {
             String reason = chunk.skipReason() == null ? "unreadable" : chunk.skipReason();
-            LOG.warn("Skipped {} unreadable records of spool segment {}: {}", chunk.skipped(),
-                    spool.segmentPath(chunk.segment()), reason);
+            LOG.warn("Skipped {} damaged records ({} bytes) of spool segment {}: {}", chunk.skipped(),
+                    chunk.skippedBytes(), spool.segmentPath(chunk.segment()), reason);
             listener.onSpoolRecordsSkipped(chunk.skipped(), reason);
         }
+        erasures.expire(spool);
         if (!spool.hasPending()) {
-            erasures.clear();
             LOG.info("Spool replayed; the pipeline writes straight to the store again");
         }
         return true;
+    }
+
+    private void chunkFailed(DiskSpool.Chunk chunk) {
+        if (chunk.segment() != failingChunkSegment || chunk.startPosition() != failingChunkStart) {
+            failingChunkSegment = chunk.segment();
+            failingChunkStart = chunk.startPosition();
+            failingChunkFailures = 0;
+            failingChunkSinceNanos = System.nanoTime();
+        }
+        failingChunkFailures++;
+    }
+
+    /**
+     * Whether this chunk has failed {@code retryMaxAttempts} times in a row while other writes got
+     * through since its first failure: then the store is up and something in the chunk is to blame.
+     */
+    private boolean isPoison(DiskSpool.Chunk chunk) {
+        return chunk.segment() == failingChunkSegment && chunk.startPosition() == failingChunkStart
+                && failingChunkFailures >= retryMaxAttempts && lastWriteNanos - failingChunkSinceNanos > 0;
+    }
+
+    /**
+     * Writes a chunk the store keeps failing on by halves, down to the single activities to blame,
+     * which are set aside as rejected with the failure as reason. When no part at all can be
+     * written, the store is taken as down after all and nothing is set aside.
+     *
+     * @return false when nothing could be written (the chunk stays in the spool)
+     */
+    private boolean isolate(List<Activity> activities) {
+        List<RejectedActivity> blamed = new ArrayList<>();
+        int stored = isolate(activities, blamed);
+        if (stored == 0 && activities.size() > 1) {
+            return false;
+        }
+        LOG.warn("The store failed {} times on one spooled chunk of {} activities while other writes got through; "
+                + "{} activities were stored and {} that fail on their own are set aside in {}",
+                failingChunkFailures, activities.size(), stored, blamed.size(), spool.directory());
+        succeeded(new WriteResult(stored, blamed), activities.size(), System.nanoTime(), Kind.REPLAY);
+        return true;
+    }
+
+    /** @return how many activities were written */
+    private int isolate(List<Activity> part, List<RejectedActivity> blamed) {
+        try {
+            WriteResult result = store.write(part);
+            blamed.addAll(result.rejected());
+            lastWriteNanos = System.nanoTime();
+            return part.size() - result.rejected().size();
+        } catch (RuntimeException | Error e) {
+            recordError(e);
+            if (part.size() == 1) {
+                blamed.add(new RejectedActivity(part.get(0), "the store fails on this activity alone: " + lastError));
+                return 0;
+            }
+            int half = part.size() / 2;
+            return isolate(part.subList(0, half), blamed) + isolate(part.subList(half, part.size()), blamed);
+        }
     }
 
     /**
      * Keeps what the spool holds of {@code userId}, created up to {@code erasedAt}, from being
      * replayed, now and after a restart. Called before the erasure flushes the pipeline.
      */
-    void erased(String userId, Instant erasedAt) {
-        erasures.add(userId, erasedAt);
+    void erasureStarted(String userId, Instant erasedAt) {
+        erasures.started(userId, erasedAt);
     }
 
-    /** After an erasure: with nothing spooled, no mark is needed any more. */
-    void erasureDone() {
-        if (!spool.hasPending()) {
-            erasures.clear();
-        }
+    /** After the erasure's delete (done or failed): its mark holds until the spool is replayed past this point. */
+    void erasureFinished(String userId) {
+        erasures.finished(userId, spool.mark());
+        erasures.expire(spool);
     }
 
     enum Kind { BATCH, REPLAY, NOW }
 
     /** Bookkeeping after a write that the store accepted; also used by logNow (on the caller's thread). */
     void succeeded(WriteResult result, int rows, long startNanos, Kind kind) {
-        Duration latency = Duration.ofNanos(System.nanoTime() - startNanos);
+        long now = System.nanoTime();
+        Duration latency = Duration.ofNanos(now - startNanos);
+        lastWriteNanos = now;
         lastSuccessfulWrite = clock.instant();
         if (kind != Kind.NOW) {
             markUp();
@@ -429,6 +525,9 @@ final class WritePipeline implements Runnable {
     private static final class FlushRequest {
         final CountDownLatch latch = new CountDownLatch(1);
         long target = -1;
+        /** Where the spool ended once the queue was processed up to the target; see completeFlushes. */
+        boolean queueDone;
+        DiskSpool.@Nullable Mark spoolEnd;
 
         void complete() {
             latch.countDown();
@@ -442,16 +541,32 @@ final class WritePipeline implements Runnable {
             // queue.size() items now: FIFO.
             r.target = taken + queue.size();
             pendingFlushes.add(r);
+            // A store taken as down may be back: probe now rather than report "spooled" on old news.
+            nextProbeNanos = System.nanoTime();
         }
     }
 
+    /**
+     * A flush is done once the queue is processed up to its target and then, while the store takes
+     * writes, once the spool is replayed past where it ended at that moment (what the batches before
+     * the target spooled included). While the store fails, or the spool cannot be read, "spooled" is
+     * as far as it gets.
+     */
     private void completeFlushes() {
         if (pendingFlushes.isEmpty()) {
             return;
         }
         long d = done;
+        boolean spoolStuck = storeDown || !spool.usable() || System.nanoTime() - replayBlockedUntilNanos < 0;
         pendingFlushes.removeIf(r -> {
-            if (d >= r.target) {
+            if (d < r.target) {
+                return false;
+            }
+            if (!r.queueDone) {
+                r.queueDone = true;
+                r.spoolEnd = spool.mark();
+            }
+            if (spoolStuck || spool.replayedThrough(r.spoolEnd)) {
                 r.complete();
                 return true;
             }
@@ -491,6 +606,7 @@ final class WritePipeline implements Runnable {
     int shutdown(long deadlineNanos) {
         shutdownDeadlineNanos = deadlineNanos;
         shuttingDown = true;
+        flushRequests.add(new FlushRequest()); // probes a store taken as down, so that close() can replay
         wake();
         try {
             // Keep time to spool what is left if the writer does not finish: encoding and appending
@@ -570,5 +686,10 @@ final class WritePipeline implements Runnable {
 
     @Nullable Instant lastSuccessfulWrite() {
         return lastSuccessfulWrite;
+    }
+
+    /** {@link System#nanoTime()} of the last successful write, or of the start when none happened. */
+    long lastWriteNanos() {
+        return lastWriteNanos;
     }
 }

@@ -215,6 +215,104 @@ class DefaultActivityTrailTest {
     }
 
     @Test
+    void shouldNotStrandSpooledActivitiesWhenFlushIsCalledAfterTheStoreIsBack() throws IOException {
+        store.down = true;
+        ActivityTrail trail = start(builder().retryMaxDelay(Duration.ofMinutes(1)));
+        List<Activity> duringOutage = activities(300);
+        duringOutage.forEach(trail::log);
+        trail.flush();
+        assertThat(listener.spooled.sum()).isEqualTo(300);
+        store.down = false; // back, but the trail has not probed it yet (next probe up to a minute away)
+        List<Activity> after = activities(10);
+        after.forEach(trail::log);
+
+        trail.flush();
+
+        assertThat(store.size()).isEqualTo(310);
+        assertThat(trail.health().spoolBytes()).isZero();
+        assertThat(trail.export("user-3", io.activitytrail.ExportFormat.NDJSON, java.io.OutputStream.nullOutputStream()))
+                .isEqualTo(duringOutage.stream().filter(a -> a.userId().equals("user-3")).count()
+                        + after.stream().filter(a -> a.userId().equals("user-3")).count());
+    }
+
+    @Test
+    void shouldReplayTheSpoolAtCloseWhenTheStoreIsBack() throws IOException {
+        store.down = true;
+        ActivityTrail trail = builder().retryMaxDelay(Duration.ofMinutes(1)).build();
+        activities(1_200).forEach(trail::log);
+        trail.flush();
+        assertThat(listener.spooled.sum()).isEqualTo(1_200);
+        store.down = false;
+
+        trail.close();
+
+        assertThat(store.size()).isEqualTo(1_200);
+        try (Stream<Path> files = Files.list(spoolDir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".seg") || n.equals("replay.pos"));
+        }
+    }
+
+    @Test
+    void shouldNotLetASpooledChunkTheStoreAlwaysRefusesBlockLaterWrites() throws IOException {
+        store.failBatchesWithUser = "broken-user";
+        ActivityTrail trail = start(builder().batchSize(10));
+        Activity broken = Activity.builder("broken-user", "test_action").description("refused").build();
+        trail.log(broken);
+        activities(9).forEach(trail::log);
+        trail.flush(); // the batch fails every attempt: spooled, and the store is taken as down
+        assertThat(listener.spooled.sum()).isEqualTo(10);
+
+        List<Activity> good = activities(100);
+        good.forEach(trail::log);
+
+        await().atMost(WAIT).until(() -> store.storedIds.containsAll(good.stream().map(Activity::id).toList())
+                && trail.health().spoolBytes() == 0);
+        assertThat(store.size()).isEqualTo(109);
+        assertThat(store.contains(broken.id())).isFalse();
+        assertThat(trail.health().rejected()).isEqualTo(1);
+        assertThat(rejectedLines()).singleElement().asString()
+                .contains(broken.id().toString()).contains("cannot store activities of broken-user");
+        assertThat(trail.health().status()).isEqualTo(PipelineHealth.Status.UP);
+    }
+
+    @Test
+    void shouldReportDownWhenNothingIsWrittenForTooLongWhileActivitiesWait() {
+        store.down = true;
+        ActivityTrail trail = start(builder().downAfter(Duration.ofSeconds(1)));
+        activities(20).forEach(trail::log);
+        trail.flush();
+        assertThat(trail.health().status()).isEqualTo(PipelineHealth.Status.DEGRADED);
+
+        await().atMost(WAIT).until(() -> trail.health().status() == PipelineHealth.Status.DOWN);
+        assertThat(trail.health().lastError()).contains("nothing written for more than PT1S").contains("store is down");
+
+        store.down = false;
+        await().atMost(WAIT).until(() -> trail.health().status() == PipelineHealth.Status.UP);
+    }
+
+    @Test
+    void shouldReportDownWhileTheSpoolCannotBeWritten() throws IOException {
+        store.down = true;
+        ActivityTrail trail = start(builder());
+        // The spool directory goes away under the trail (a lost mount, a full or broken disk).
+        Path moved = spoolDir.resolveSibling(spoolDir.getFileName() + "-moved");
+        Files.move(spoolDir, moved);
+        Files.writeString(spoolDir, "not a directory");
+        try {
+            activities(20).forEach(trail::log);
+            trail.flush();
+
+            PipelineHealth health = trail.health();
+            assertThat(health.status()).isEqualTo(PipelineHealth.Status.DOWN);
+            assertThat(health.lastError()).contains("cannot append to the spool");
+            assertThat(health.dropped()).isEqualTo(20);
+        } finally {
+            Files.delete(spoolDir);
+            Files.move(moved, spoolDir);
+        }
+    }
+
+    @Test
     void shouldNotReplayTheSpooledActivitiesOfAUserErasedDuringAnOutage() {
         store.down = true; // writes fail; erasure still works, as when the outage is the writer's alone
         ActivityTrail trail = start(builder());

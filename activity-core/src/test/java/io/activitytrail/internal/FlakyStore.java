@@ -33,6 +33,8 @@ final class FlakyStore implements ActivityStore {
     final AtomicInteger failAfterWriteNext = new AtomicInteger();
     private volatile CountDownLatch hang = new CountDownLatch(0);
     final AtomicInteger writeCalls = new AtomicInteger();
+    /** Batches holding an activity of this user fail whole, as a host store that throws for one bad row. */
+    volatile String failBatchesWithUser;
     final AtomicInteger rowsOffered = new AtomicInteger();
     final Set<String> writerThreads = ConcurrentHashMap.newKeySet();
 
@@ -56,6 +58,10 @@ final class FlakyStore implements ActivityStore {
         }
         if (down) {
             throw new ActivityStoreException("store is down");
+        }
+        String failing = failBatchesWithUser;
+        if (failing != null && batch.stream().anyMatch(a -> a.userId().equals(failing))) {
+            throw new IllegalArgumentException("cannot store activities of " + failing);
         }
         if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new ActivityStoreException("connection reset");
