@@ -91,6 +91,21 @@ public final class Activity {
         return new Builder(userId, action);
     }
 
+    /**
+     * Starts an activity read back from a store, for {@link ActivityStore} implementations: the
+     * values are kept as stored, and {@link Builder#build()} applies none of the write-time rules
+     * (lengths, sizes, number lengths, control characters), which held when the activity was
+     * logged. A rule made stricter later, or a number the database prints longer than it was
+     * written ({@code 1e300} comes back from PostgreSQL as 301 digits), must never make a stored
+     * activity unreadable. Set {@link Builder#id} and {@link Builder#createdAt}; read the maps
+     * with {@link JsonMaps#fromJson}.
+     */
+    public static Builder storedBuilder(String userId, String action) {
+        Builder b = new Builder(requireNonNull(userId, "userId"), requireNonNull(action, "action"));
+        b.stored = true;
+        return b;
+    }
+
     /** A builder holding every value of this activity, its id included; for enrichment and masking. */
     public Builder toBuilder() {
         Builder b = new Builder(userId, action);
@@ -214,6 +229,8 @@ public final class Activity {
         private Map<String, Object> locationInfo = Map.of();
         private Map<String, Object> metadata = Map.of();
         private @Nullable Instant createdAt;
+        /** Made by {@link #storedBuilder}: no write-time rule applies. */
+        private boolean stored;
 
         private Builder(String userId, String action) {
             this.userId = userId;
@@ -279,12 +296,12 @@ public final class Activity {
         }
 
         public Builder deviceInfo(Map<String, ?> deviceInfo) {
-            this.deviceInfo = JsonValues.copy("deviceInfo", deviceInfo, MAX_JSON_BYTES);
+            this.deviceInfo = stored ? JsonValues.copyStored(deviceInfo) : JsonValues.copy("deviceInfo", deviceInfo, MAX_JSON_BYTES);
             return this;
         }
 
         public Builder locationInfo(Map<String, ?> locationInfo) {
-            this.locationInfo = JsonValues.copy("locationInfo", locationInfo, MAX_JSON_BYTES);
+            this.locationInfo = stored ? JsonValues.copyStored(locationInfo) : JsonValues.copy("locationInfo", locationInfo, MAX_JSON_BYTES);
             return this;
         }
 
@@ -295,7 +312,7 @@ public final class Activity {
          *     than 16 levels
          */
         public Builder metadata(Map<String, ?> metadata) {
-            this.metadata = JsonValues.copy("metadata", metadata, MAX_JSON_BYTES);
+            this.metadata = stored ? JsonValues.copyStored(metadata) : JsonValues.copy("metadata", metadata, MAX_JSON_BYTES);
             return this;
         }
 
@@ -311,6 +328,11 @@ public final class Activity {
          * @throws InvalidActivityException naming the first field whose value breaks a rule
          */
         public Activity build() {
+            if (stored) {
+                requireNonNull(userId, "userId");
+                requireNonNull(action, "action");
+                return new Activity(this, requireNonNull(createdAt, "createdAt of a stored activity"));
+            }
             validateUserId(userId);
             validateAction(action);
             description = Text.neutralise(description);

@@ -527,4 +527,22 @@ class ActivityTest {
         }
         return value;
     }
+
+    @Test
+    void shouldKeepStoredValuesAsTheyAreWithoutTheWriteTimeRules() {
+        java.util.UUID id = java.util.UUID.randomUUID();
+        Instant at = Instant.parse("2026-01-01T00:00:00.123456789Z");
+        Map<String, Object> big = Map.of("k", "x".repeat(20_000));
+
+        Activity stored = Activity.storedBuilder("user\u200B", "Legacy Action").id(id).createdAt(at)
+                .description("d".repeat(2_000)).metadata(big).build();
+
+        assertThat(stored.id()).isEqualTo(id);
+        assertThat(stored.action()).isEqualTo("Legacy Action");
+        assertThat(stored.description()).hasSize(2_000);
+        assertThat(stored.metadata()).isEqualTo(big);
+        assertThat(stored.createdAt()).isEqualTo(at);
+        assertThatThrownBy(() -> Activity.storedBuilder("u", "a").build()).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("createdAt");
+    }
 }

@@ -30,7 +30,7 @@ public final class ExportWriter implements Consumer<Activity> {
         this.format = format;
         this.writer = new BufferedWriter(new OutputStreamWriter(new NonClosingOutputStream(out), StandardCharsets.UTF_8), 64 * 1024);
         if (format == ExportFormat.NDJSON) {
-            json = ActivityJson.MAPPER.getFactory().createGenerator(writer);
+            json = ActivityJson.generator(writer);
             json.setRootValueSeparator(null);
             json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             // Each row is flushed into the buffered writer only, not through to the caller's stream.

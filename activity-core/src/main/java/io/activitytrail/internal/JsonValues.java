@@ -19,8 +19,29 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JsonValues {
     static final int MAX_DEPTH = 16;
+    /**
+     * Longest number, in characters of its plain decimal form (as PostgreSQL prints a jsonb
+     * number): {@code 1E+20000} is short to write but comes back as 20,001 digits, which no JSON
+     * reader with default limits takes.
+     */
+    public static final int MAX_NUMBER_LENGTH = 1_000;
+    /** How deep a stored map may nest when read back: no write-time rule, only a guard against runaway input. */
+    private static final int MAX_STORED_DEPTH = 256;
 
     private JsonValues() {}
+
+    /**
+     * Copies a map read back from a store, without the write-time rules (size, number length,
+     * nesting up to {@value #MAX_DEPTH}): they held when it was written.
+     */
+    public static Map<String, Object> copyStored(@Nullable Map<String, ?> map) {
+        if (map == null || map.isEmpty()) {
+            return Map.of();
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> copy = (Map<String, Object>) copyValue("stored value", map, new Counter(), 0, MAX_STORED_DEPTH);
+        return copy;
+    }
 
     /**
      * Copies {@code map} deeply into unmodifiable maps and lists of JSON values.
@@ -33,6 +54,10 @@ public final class JsonValues {
             return Map.of();
         }
         Measured measured = measure(field, map);
+        if (measured.longestNumber() > MAX_NUMBER_LENGTH) {
+            throw new InvalidActivityException(field, "must not hold a number of more than " + MAX_NUMBER_LENGTH
+                    + " characters as a plain decimal, but one has " + measured.longestNumber());
+        }
         if (measured.bytes() > maxBytes) {
             throw new InvalidActivityException(field, "must be at most " + maxBytes
                     + " bytes as JSON, but was " + measured.bytes());
@@ -40,30 +65,76 @@ public final class JsonValues {
         return measured.copy();
     }
 
-    /** The copy and its size in bytes as UTF-8 JSON. */
-    record Measured(Map<String, Object> copy, long bytes) {}
+    /**
+     * The copy, its size in bytes as UTF-8 JSON with numbers in plain decimal form (as PostgreSQL
+     * prints them back), and the length of its longest number in that form.
+     */
+    record Measured(Map<String, Object> copy, long bytes, long longestNumber) {}
 
     static Measured measure(String field, Map<String, ?> map) {
         Counter size = new Counter();
         @SuppressWarnings("unchecked")
-        Map<String, Object> copy = (Map<String, Object>) copyValue(field, map, size, 0);
-        return new Measured(copy, size.bytes);
+        Map<String, Object> copy = (Map<String, Object>) copyValue(field, map, size, 0, MAX_DEPTH);
+        return new Measured(copy, size.bytes, size.longestNumber);
     }
 
     private static final class Counter {
         long bytes;
+        long longestNumber;
+
+        void number(long length) {
+            bytes += length;
+            longestNumber = Math.max(longestNumber, length);
+        }
     }
 
-    private static @Nullable Object copyValue(String field, @Nullable Object value, Counter size, int depth) {
+    /** Characters of {@code n} written out in full, without an exponent; computed, never printed. */
+    static long plainLength(BigDecimal n) {
+        long precision = n.precision();
+        long scale = n.scale();
+        long length;
+        if (scale <= 0) {
+            length = precision - scale; // digits, then zeros
+        } else if (scale < precision) {
+            length = precision + 1; // a point among the digits
+        } else {
+            length = scale + 2; // "0." and leading zeros
+        }
+        return length + (n.signum() < 0 ? 1 : 0);
+    }
+
+    private static long plainLength(BigInteger n) {
+        if (n.bitLength() < 8_000) {
+            return n.toString().length();
+        }
+        // Far past any limit: estimated from the bit length, so a huge value is never printed.
+        return (long) (n.bitLength() * 0.30102999566398120) + (n.signum() < 0 ? 1 : 0);
+    }
+
+    private static @Nullable Object copyValue(String field, @Nullable Object value, Counter size, int depth, int maxDepth) {
         if (value == null) {
             size.bytes += 4;
             return null;
         }
-        if (value instanceof String || value instanceof Boolean || value instanceof Integer
-                || value instanceof Long || value instanceof Short || value instanceof Byte
-                || value instanceof BigInteger || value instanceof BigDecimal) {
-            size.bytes += value instanceof String s ? quotedLength(s) : value.toString().length();
+        if (value instanceof String s) {
+            size.bytes += quotedLength(s);
+            return s;
+        }
+        if (value instanceof Boolean) {
+            size.bytes += value.toString().length();
+            return value;
+        }
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            size.number(value.toString().length());
             return value instanceof Short || value instanceof Byte ? ((Number) value).intValue() : value;
+        }
+        if (value instanceof BigInteger n) {
+            size.number(plainLength(n));
+            return n;
+        }
+        if (value instanceof BigDecimal n) {
+            size.number(plainLength(n));
+            return n;
         }
         if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
@@ -72,13 +143,13 @@ public final class JsonValues {
                 size.bytes += quotedLength(s);
                 return s;
             }
-            size.bytes += value.toString().length();
+            size.number(plainLength(new BigDecimal(value.toString())));
             return value;
         }
         if (value instanceof Map<?, ?> || value instanceof Collection<?> || value.getClass().isArray()) {
             // Only containers nest; a cycle (a map holding itself) ends here too.
-            if (depth >= MAX_DEPTH) {
-                throw new InvalidActivityException(field, "must not be nested deeper than " + MAX_DEPTH + " levels");
+            if (depth >= maxDepth) {
+                throw new InvalidActivityException(field, "must not be nested deeper than " + maxDepth + " levels");
             }
         }
         if (value instanceof Map<?, ?> map) {
@@ -90,7 +161,7 @@ public final class JsonValues {
                 }
                 String key = e.getKey().toString();
                 size.bytes += quotedLength(key) + 1;
-                copy.put(key, copyValue(field, e.getValue(), size, depth + 1));
+                copy.put(key, copyValue(field, e.getValue(), size, depth + 1, maxDepth));
             }
             return Collections.unmodifiableMap(copy);
         }
@@ -98,7 +169,7 @@ public final class JsonValues {
             List<@Nullable Object> copy = new ArrayList<>(collection.size());
             size.bytes += 2 + Math.max(0, collection.size() - 1);
             for (Object element : collection) {
-                copy.add(copyValue(field, element, size, depth + 1));
+                copy.add(copyValue(field, element, size, depth + 1, maxDepth));
             }
             return Collections.unmodifiableList(copy);
         }
@@ -107,7 +178,7 @@ public final class JsonValues {
             List<@Nullable Object> copy = new ArrayList<>(length);
             size.bytes += 2 + Math.max(0, length - 1);
             for (int i = 0; i < length; i++) {
-                copy.add(copyValue(field, Array.get(value, i), size, depth + 1));
+                copy.add(copyValue(field, Array.get(value, i), size, depth + 1, maxDepth));
             }
             return Collections.unmodifiableList(copy);
         }

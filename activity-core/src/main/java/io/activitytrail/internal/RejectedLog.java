@@ -46,7 +46,7 @@ final class RejectedLog {
         ByteArrayOutputStream lines = new ByteArrayOutputStream();
         try {
             for (RejectedActivity r : rejected) {
-                try (JsonGenerator json = ActivityJson.MAPPER.getFactory().createGenerator(lines)) {
+                try (JsonGenerator json = ActivityJson.generator(lines)) {
                     json.writeStartObject();
                     json.writeStringField("rejected_at", clock.instant().toString());
                     json.writeStringField("reason", r.reason());
@@ -103,7 +103,7 @@ final class RejectedLog {
 
     private static String userIdOf(String line) {
         try {
-            JsonNode userId = ActivityJson.MAPPER.readTree(line).path("activity").path("user_id");
+            JsonNode userId = ActivityJson.readTree(line).path("activity").path("user_id");
             return userId.isTextual() ? userId.asText() : "";
         } catch (IOException e) {
             return ""; // a torn line: kept for the operator

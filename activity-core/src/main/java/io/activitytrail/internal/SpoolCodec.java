@@ -1,10 +1,7 @@
 package io.activitytrail.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import io.activitytrail.Activity;
 import io.activitytrail.Severity;
 import java.io.ByteArrayOutputStream;
@@ -17,17 +14,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * An activity as one spool record payload: a flags byte, then the activity as JSON in the shape of
- * {@link ActivityJson} (UTF-8). Reads it back with the same id and {@code createdAt}, so a replay
- * writes the very same row.
+ * {@link ActivityJson} (UTF-8). Reads it back with the same id and {@code createdAt}, and numbers by
+ * the same rules as every store ({@link ActivityJson#readMap}), so a replay writes the very same row.
  */
 final class SpoolCodec {
     /** Set when the activity went through {@link Enricher#describe}; the session id is always protected. */
     static final int FLAG_DESCRIBED = 1;
-
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
-    /** Numbers come back as written (1e400 stays 1e400, not Infinity), so a replayed row is the same row. */
-    private static final ObjectReader READER = ActivityJson.MAPPER.reader()
-            .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private SpoolCodec() {}
 
@@ -36,7 +28,7 @@ final class SpoolCodec {
     static byte[] encode(Activity activity, boolean described) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         out.write(described ? FLAG_DESCRIBED : 0);
-        try (JsonGenerator json = ActivityJson.MAPPER.getFactory().createGenerator(out)) {
+        try (JsonGenerator json = ActivityJson.generator(out)) {
             ActivityJson.write(json, activity);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode an activity for the spool", e);
@@ -53,8 +45,9 @@ final class SpoolCodec {
             throw new IllegalArgumentException("spool record too short: " + payload.length + " bytes");
         }
         try {
-            JsonNode node = READER.readTree(new java.io.ByteArrayInputStream(payload, 1, payload.length - 1));
-            Activity activity = Activity.builder(text(node, "user_id"), text(node, "action"))
+            JsonNode node = ActivityJson.readTree(payload, 1, payload.length - 1);
+            // As stored: the rules held when it was logged, and a replay must not lose it to a stricter one.
+            Activity activity = Activity.storedBuilder(text(node, "user_id"), text(node, "action"))
                     .id(UUID.fromString(text(node, "id")))
                     .createdAt(Instant.parse(text(node, "created_at")))
                     .description(optionalText(node, "description"))
@@ -91,6 +84,6 @@ final class SpoolCodec {
         if (value == null || value.isNull()) {
             return Map.of();
         }
-        return READER.forType(MAP).readValue(value);
+        return ActivityJson.readMap(value);
     }
 }

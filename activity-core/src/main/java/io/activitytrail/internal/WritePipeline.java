@@ -365,51 +365,85 @@ final class WritePipeline implements Runnable {
         failingChunkFailures++;
     }
 
-    /**
-     * Whether this chunk has failed {@code retryMaxAttempts} times in a row while other writes got
-     * through since its first failure: then the store is up and something in the chunk is to blame.
-     */
+    /** Whether this chunk has failed {@code retryMaxAttempts} times in a row: then isolate what is to blame. */
     private boolean isPoison(DiskSpool.Chunk chunk) {
         return chunk.segment() == failingChunkSegment && chunk.startPosition() == failingChunkStart
-                && failingChunkFailures >= retryMaxAttempts && lastWriteNanos - failingChunkSinceNanos > 0;
+                && failingChunkFailures >= retryMaxAttempts;
+    }
+
+    /** Ends an isolation that finds nothing the store takes: it is down after all, and no activity is to blame. */
+    private static final class StoreSeemsDown extends Exception {
+        StoreSeemsDown() {
+            super(null, null, false, false);
+        }
     }
 
     /**
-     * Writes a chunk the store keeps failing on by halves, down to the single activities to blame,
-     * which are set aside as rejected with the failure as reason. When no part at all can be
-     * written, the store is taken as down after all and nothing is set aside.
+     * Writes a chunk the store keeps failing on: once more whole, then by halves, down to the single
+     * activities to blame,
+     * which are set aside as rejected with the failure as reason. An activity is blamed only once
+     * the store has shown it is up: a part of this chunk got through, or (for a chunk that cannot be
+     * split, or whose halves both fail) a fresh batch did since the chunk began to fail. Otherwise the
+     * isolation stops after two attempts and the store is taken as down, nothing set aside.
      *
-     * @return false when nothing could be written (the chunk stays in the spool)
+     * @return false when the store seems down (the chunk stays in the spool)
      */
     private boolean isolate(List<Activity> activities) {
+        long now = System.nanoTime();
+        boolean[] storeUp = {lastWriteNanos - failingChunkSinceNanos > 0 && now - lastWriteNanos < 2 * retryMaxNanos};
         List<RejectedActivity> blamed = new ArrayList<>();
-        int stored = isolate(activities, blamed);
-        if (stored == 0 && activities.size() > 1) {
+        int stored;
+        try {
+            // Once more whole: a failure that has passed by now blames nobody.
+            WriteResult whole = store.write(activities);
+            succeeded(whole, activities.size(), now, Kind.REPLAY);
+            return true;
+        } catch (RuntimeException | Error e) {
+            recordError(e);
+        }
+        try {
+            stored = isolate(activities, blamed, storeUp);
+        } catch (StoreSeemsDown e) {
             return false;
         }
-        LOG.warn("The store failed {} times on one spooled chunk of {} activities while other writes got through; "
-                + "{} activities were stored and {} that fail on their own are set aside in {}",
-                failingChunkFailures, activities.size(), stored, blamed.size(), spool.directory());
-        succeeded(new WriteResult(stored, blamed), activities.size(), System.nanoTime(), Kind.REPLAY);
+        LOG.warn("The store failed {} times on one spooled chunk of {} activities; {} of them were stored and {} "
+                + "that fail on their own are set aside in {}", failingChunkFailures, activities.size(), stored,
+                blamed.size(), spool.directory());
+        succeeded(new WriteResult(stored, blamed), activities.size(), now, Kind.REPLAY);
         return true;
     }
 
-    /** @return how many activities were written */
-    private int isolate(List<Activity> part, List<RejectedActivity> blamed) {
-        try {
-            WriteResult result = store.write(part);
-            blamed.addAll(result.rejected());
-            lastWriteNanos = System.nanoTime();
-            return part.size() - result.rejected().size();
-        } catch (RuntimeException | Error e) {
-            recordError(e);
-            if (part.size() == 1) {
-                blamed.add(new RejectedActivity(part.get(0), "the store fails on this activity alone: " + lastError));
-                return 0;
+    /** {@code part} failed as a whole; @return how many of it were written */
+    private int isolate(List<Activity> part, List<RejectedActivity> blamed, boolean[] storeUp) throws StoreSeemsDown {
+        if (part.size() == 1) {
+            if (!storeUp[0]) {
+                throw new StoreSeemsDown();
             }
-            int half = part.size() / 2;
-            return isolate(part.subList(0, half), blamed) + isolate(part.subList(half, part.size()), blamed);
+            blamed.add(new RejectedActivity(part.get(0), "the store fails on this activity alone: " + lastError));
+            return 0;
         }
+        int half = part.size() / 2;
+        List<List<Activity>> failed = new ArrayList<>(2);
+        int stored = 0;
+        // Both halves before going deeper: one that gets through shows the store is up.
+        for (List<Activity> halfPart : List.of(part.subList(0, half), part.subList(half, part.size()))) {
+            try {
+                WriteResult result = store.write(halfPart);
+                blamed.addAll(result.rejected());
+                stored += halfPart.size() - result.rejected().size();
+                storeUp[0] = true;
+            } catch (RuntimeException | Error e) {
+                recordError(e);
+                failed.add(halfPart);
+            }
+        }
+        if (failed.size() == 2 && !storeUp[0]) {
+            throw new StoreSeemsDown();
+        }
+        for (List<Activity> failedPart : failed) {
+            stored += isolate(failedPart, blamed, storeUp);
+        }
+        return stored;
     }
 
     /**

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ExportWriterTest {
+    private static final com.fasterxml.jackson.databind.ObjectMapper READER = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Instant AT = Instant.parse("2025-03-14T09:26:53.123456Z");
 
     private static Activity full() {
@@ -62,8 +63,8 @@ class ExportWriterTest {
         String[] lines = ndjson.split("\n", -1);
         assertThat(lines).hasSize(3);
         assertThat(lines[2]).isEmpty();
-        JsonNode first = ActivityJson.MAPPER.readTree(lines[0]);
-        JsonNode second = ActivityJson.MAPPER.readTree(lines[1]);
+        JsonNode first = READER.readTree(lines[0]);
+        JsonNode second = READER.readTree(lines[1]);
         assertThat(first.get("id").asText()).isEqualTo(a.id().toString());
         assertThat(first.get("user_id").asText()).isEqualTo("user-42");
         assertThat(first.get("action").asText()).isEqualTo("invoice_paid");
@@ -105,7 +106,7 @@ class ExportWriterTest {
         // Buffered: the caller's stream (an HTTP response, say) is not flushed once per line.
         assertThat(out.flushes).isLessThan(10);
         for (int i = 0; i < lines.length; i += 997) {
-            assertThat(ActivityJson.MAPPER.readTree(lines[i]).get("description").asText()).isEqualTo("n" + i);
+            assertThat(READER.readTree(lines[i]).get("description").asText()).isEqualTo("n" + i);
         }
     }
 
@@ -135,8 +136,8 @@ class ExportWriterTest {
         assertThat(row.get(3)).isEqualTo("Paid, \"big\" invoice \u20ac12 \uD83D\uDE00");
         assertThat(row.get(4)).isEqualTo("warning");
         assertThat(row.get(5)).isEqualTo("2001:db8::1");
-        assertThat(ActivityJson.MAPPER.readTree(row.get(9)).get("browser").asText()).isEqualTo("Firefox");
-        JsonNode metadata = ActivityJson.MAPPER.readTree(row.get(11));
+        assertThat(READER.readTree(row.get(9)).get("browser").asText()).isEqualTo("Firefox");
+        JsonNode metadata = READER.readTree(row.get(11));
         assertThat(metadata.get("lines").get(0).get("sku").asText()).isEqualTo("X,1");
         assertThat(metadata.get("note").asText()).isEqualTo("two\nlines");
         assertThat(row.get(12)).isEqualTo("2025-03-14T09:26:53.123456Z");

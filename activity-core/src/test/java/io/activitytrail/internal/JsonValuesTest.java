@@ -18,12 +18,49 @@ import net.jqwik.api.Tuple;
 
 class JsonValuesTest {
 
+    /** Numbers in plain decimal form, as PostgreSQL prints jsonb numbers back: 1.0E300 is 301 digits. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper PLAIN_NUMBERS = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .addModule(new com.fasterxml.jackson.databind.module.SimpleModule()
+                    .addSerializer(Number.class, new com.fasterxml.jackson.databind.ser.std.StdSerializer<Number>(Number.class) {
+                        @Override
+                        public void serialize(Number n, com.fasterxml.jackson.core.JsonGenerator gen,
+                                com.fasterxml.jackson.databind.SerializerProvider provider) throws IOException {
+                            gen.writeNumber(new java.math.BigDecimal(n.toString()));
+                        }
+                    }))
+            .build();
+
     @Property(tries = 500)
-    void shouldMeasureExactlyTheUtf8BytesJacksonWrites(@ForAll("jsonMaps") Map<String, Object> map) throws IOException {
+    void shouldMeasureExactlyTheUtf8BytesOfTheJsonWithPlainNumbers(@ForAll("jsonMaps") Map<String, Object> map) throws IOException {
         JsonValues.Measured measured = JsonValues.measure("metadata", map);
-        byte[] json = ActivityJson.MAPPER.writeValueAsBytes(measured.copy());
+        byte[] json = PLAIN_NUMBERS.writeValueAsBytes(measured.copy());
 
         assertThat(measured.bytes()).isEqualTo(json.length);
+    }
+
+    /** Regression: 60 values of 1.0E300 measured 420 bytes, and came back from jsonb as 18,471, over the limit for good. */
+    @Example
+    void shouldMeasureNumbersAsPostgresPrintsThemBack() {
+        Map<String, Object> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 60; i++) {
+            map.put("n" + i, 1.0E300);
+        }
+
+        assertThat(JsonValues.measure("metadata", map).bytes()).isGreaterThan(18_000);
+        assertThatThrownBy(() -> JsonValues.copy("metadata", map, 16 * 1024))
+                .hasMessageStartingWith("metadata must be at most 16384 bytes as JSON, but was ");
+    }
+
+    /** Regression: these were accepted, then tripped Jackson's number-length limit when read back. */
+    @Example
+    void shouldRefuseNumbersLongerThanAThousandCharactersInPlainForm() {
+        assertThatThrownBy(() -> JsonValues.copy("metadata", Map.of("n", new java.math.BigDecimal("1E+20000")), Integer.MAX_VALUE))
+                .hasMessage("metadata must not hold a number of more than 1000 characters as a plain decimal, but one has 20001");
+        assertThatThrownBy(() -> JsonValues.copy("metadata", Map.of("n", new java.math.BigInteger("9".repeat(1_001))), Integer.MAX_VALUE))
+                .hasMessage("metadata must not hold a number of more than 1000 characters as a plain decimal, but one has 1001");
+        assertThat(JsonValues.copy("metadata", Map.of("n", new java.math.BigInteger("9".repeat(1_000))), Integer.MAX_VALUE)).hasSize(1);
     }
 
     @Property(tries = 200)

@@ -69,11 +69,19 @@ class WritePipelinePropertyTest {
         Path dir = Files.createTempDirectory("spool-property");
         FlakyStore store = new FlakyStore();
         Set<UUID> droppedIds = ConcurrentHashMap.newKeySet();
+        // Set aside: a spooled chunk that failed retryMaxAttempts times in a row, and once more alone.
+        Set<UUID> setAsideIds = ConcurrentHashMap.newKeySet();
         CountingListener listener = new CountingListener() {
             @Override
             public void onDropped(Activity activity, String reason) {
                 super.onDropped(activity, reason);
                 droppedIds.add(activity.id());
+            }
+
+            @Override
+            public void onRejected(io.activitytrail.RejectedActivity rejected) {
+                super.onRejected(rejected);
+                setAsideIds.add(rejected.activity().id());
             }
         };
         Set<UUID> accepted = new HashSet<>();
@@ -124,10 +132,12 @@ class WritePipelinePropertyTest {
             assertThat(Collections.disjoint(stored, spooled)).as("stored and spooled").isTrue();
             assertThat(Collections.disjoint(droppedIds, stored)).as("dropped and stored").isTrue();
             assertThat(Collections.disjoint(droppedIds, spooled)).as("dropped and spooled").isTrue();
-            assertThat(stored.size() + spooled.size() + listener.dropped.sum()).isEqualTo(accepted.size());
+            assertThat(Collections.disjoint(setAsideIds, stored)).as("set aside and stored").isTrue();
+            assertThat(stored.size() + spooled.size() + listener.dropped.sum() + setAsideIds.size()).isEqualTo(accepted.size());
             Set<UUID> all = new HashSet<>(stored);
             all.addAll(spooled);
             all.addAll(droppedIds);
+            all.addAll(setAsideIds);
             assertThat(all).isEqualTo(accepted);
             assertThat(store.size()).isEqualTo(stored.size());
             if (policy == OverflowPolicy.SPOOL) {

@@ -1,7 +1,7 @@
 package io.activitytrail.benchmarks.jdbc;
 
 import io.activitytrail.Activity;
-import io.activitytrail.internal.ActivityJson;
+import io.activitytrail.JsonMaps;
 import io.activitytrail.jdbc.JdbcActivityStore;
 import java.io.IOException;
 import java.sql.Connection;
@@ -106,9 +106,9 @@ public class BatchWriteBenchmark {
                 ps.setString(p++, a.userAgent());
                 ps.setString(p++, a.sessionId());
                 ps.setString(p++, a.requestId());
-                ps.setString(p++, ActivityJson.toJson(a.deviceInfo()));
-                ps.setString(p++, ActivityJson.toJson(a.locationInfo()));
-                ps.setString(p++, ActivityJson.toJson(a.metadata()));
+                ps.setString(p++, JsonMaps.toJson(a.deviceInfo()));
+                ps.setString(p++, JsonMaps.toJson(a.locationInfo()));
+                ps.setString(p++, JsonMaps.toJson(a.metadata()));
                 ps.setString(p++, a.createdAt().toString());
             }
             return ps.executeUpdate();

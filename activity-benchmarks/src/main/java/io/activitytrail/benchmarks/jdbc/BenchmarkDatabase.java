@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.activitytrail.Activity;
 import io.activitytrail.Severity;
-import io.activitytrail.internal.ActivityJson;
+import io.activitytrail.JsonMaps;
 import io.activitytrail.testsupport.PostgresExtension;
 import java.io.IOException;
 import java.io.StringReader;
@@ -101,9 +101,9 @@ public final class BenchmarkDatabase implements AutoCloseable {
             cell(csv, a.userAgent()).append(',');
             cell(csv, a.sessionId()).append(',');
             cell(csv, a.requestId()).append(',');
-            cell(csv, ActivityJson.toJson(a.deviceInfo())).append(',');
-            cell(csv, ActivityJson.toJson(a.locationInfo())).append(',');
-            cell(csv, ActivityJson.toJson(a.metadata())).append(',');
+            cell(csv, JsonMaps.toJson(a.deviceInfo())).append(',');
+            cell(csv, JsonMaps.toJson(a.locationInfo())).append(',');
+            cell(csv, JsonMaps.toJson(a.metadata())).append(',');
             cell(csv, a.createdAt().toString()).append('\n');
         }
         try (Connection c = dataSource.getConnection()) {

@@ -1,12 +1,10 @@
 package io.activitytrail.jdbc.internal;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import io.activitytrail.Activity;
+import io.activitytrail.JsonMaps;
 import io.activitytrail.ActivityPage;
 import io.activitytrail.ActivityQuery;
 import io.activitytrail.Severity;
-import io.activitytrail.internal.ActivityJson;
-import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -28,7 +26,6 @@ import org.jspecify.annotations.Nullable;
 /** Timeline pages and exports. Every query is of one user, so each one starts on the primary key. */
 public final class ActivityReader {
     static final int EXPORT_FETCH_SIZE = 1_000;
-    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
 
     private final Jdbi jdbi;
     private final Statements sql;
@@ -168,7 +165,8 @@ public final class ActivityReader {
     public static final RowMapper<Activity> MAPPER = ActivityReader::map;
 
     static Activity map(ResultSet rs, StatementContext ctx) throws SQLException {
-        return Activity.builder(rs.getString("user_id"), rs.getString("action"))
+        // As stored: write-time rules held when it was logged, and must never make a row unreadable.
+        return Activity.storedBuilder(rs.getString("user_id"), rs.getString("action"))
                 .id(rs.getObject("id", UUID.class))
                 .description(rs.getString("description"))
                 .severity(Severity.fromValue(rs.getString("severity")))
@@ -188,8 +186,8 @@ public final class ActivityReader {
             return Map.of();
         }
         try {
-            return ActivityJson.MAPPER.readValue(text, MAP);
-        } catch (IOException e) {
+            return JsonMaps.fromJson(text);
+        } catch (IllegalArgumentException e) {
             throw new SQLException("a jsonb column holds what is not a JSON object", e);
         }
     }

@@ -3,7 +3,7 @@ package io.activitytrail.jdbc.internal;
 import io.activitytrail.Activity;
 import io.activitytrail.RejectedActivity;
 import io.activitytrail.WriteResult;
-import io.activitytrail.internal.ActivityJson;
+import io.activitytrail.JsonMaps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -133,7 +133,7 @@ public final class ActivityWriter {
         }
 
         private static String json(Map<String, Object> map) {
-            return map.isEmpty() ? "{}" : ActivityJson.toJson(map);
+            return map.isEmpty() ? "{}" : JsonMaps.toJson(map);
         }
     }
 }
