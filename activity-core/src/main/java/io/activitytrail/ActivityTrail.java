@@ -3,6 +3,7 @@ package io.activitytrail;
 import static java.util.Objects.requireNonNull;
 
 import io.activitytrail.internal.DefaultActivityTrail;
+import io.activitytrail.internal.DefaultDeviceResolver;
 import io.activitytrail.internal.TrailConfig;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -189,6 +190,8 @@ public interface ActivityTrail extends AutoCloseable {
         private boolean shutdownHook;
         private byte @Nullable [] sessionIdHashKey;
         private @Nullable ThreadFactory threadFactory;
+        private PrivacyPolicy privacy = PrivacyPolicy.defaults();
+        private @Nullable DeviceResolver deviceResolver;
 
         private Builder() {}
 
@@ -262,6 +265,26 @@ public interface ActivityTrail extends AutoCloseable {
         /** Resolves the location of IP addresses on the writer thread; default none. */
         public Builder locationResolver(LocationResolver locationResolver) {
             this.locationResolver = requireNonNull(locationResolver, "locationResolver");
+            return this;
+        }
+
+        /**
+         * Turns user agents (and client hints) into {@code device_info}, on the writer thread.
+         * Default: {@link UapDeviceResolver} when uap-java is on the class path, else
+         * {@link DeviceResolver#NONE} (an INFO line at {@code build()} says so).
+         */
+        public Builder deviceResolver(DeviceResolver deviceResolver) {
+            this.deviceResolver = requireNonNull(deviceResolver, "deviceResolver");
+            return this;
+        }
+
+        /**
+         * What personal data is kept: IP masking, secret redaction, location precision; applied
+         * before anything is stored, spooled or set aside. Default {@link PrivacyPolicy#defaults()}:
+         * IPs masked to /24 (IPv4) and /48 (IPv6), secrets redacted, location as resolved.
+         */
+        public Builder privacy(PrivacyPolicy privacy) {
+            this.privacy = requireNonNull(privacy, "privacy");
             return this;
         }
 
@@ -385,7 +408,8 @@ public interface ActivityTrail extends AutoCloseable {
                     spoolDirectory, retention, shutdownTimeout, synchronous, clock, metricsListener,
                     locationResolver, overflowPolicy, blockTimeout, retryInitialDelay, retryMaxDelay,
                     retryMaxAttempts, spoolMaxBytes, synchronousSeverity, shutdownHook, sessionIdHashKey,
-                    threadFactory));
+                    threadFactory, privacy,
+                    deviceResolver != null ? deviceResolver : DefaultDeviceResolver.forClassPath()));
         }
 
         private static int checkRange(String name, int value, int min, int max) {

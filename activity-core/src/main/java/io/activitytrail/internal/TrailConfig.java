@@ -1,9 +1,11 @@
 package io.activitytrail.internal;
 
 import io.activitytrail.ActivityStore;
+import io.activitytrail.DeviceResolver;
 import io.activitytrail.LocationResolver;
 import io.activitytrail.MetricsListener;
 import io.activitytrail.OverflowPolicy;
+import io.activitytrail.PrivacyPolicy;
 import io.activitytrail.Severity;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,4 +41,6 @@ public record TrailConfig(
         @Nullable Severity synchronousSeverity,
         boolean shutdownHook,
         byte @Nullable [] sessionIdHashKey,
-        @Nullable ThreadFactory threadFactory) {}
+        @Nullable ThreadFactory threadFactory,
+        PrivacyPolicy privacy,
+        DeviceResolver deviceResolver) {}
