@@ -126,7 +126,11 @@ public interface ActivityTrail extends AutoCloseable {
      */
     PipelineHealth health();
 
-    /** One page of a user's timeline, newest first. */
+    /**
+     * One page of a user's timeline, newest first. An IP address in the query is masked as the
+     * {@link Builder#privacy privacy policy} stores addresses, so the raw address finds its rows;
+     * under {@link PrivacyPolicy.IpMasking#FULL} no row has an address and the page is empty.
+     */
     ActivityPage query(ActivityQuery query);
 
     /**
@@ -389,7 +393,8 @@ public interface ActivityTrail extends AutoCloseable {
         }
 
         /**
-         * Builds the trail and starts its writer thread. The spool directory is created and
+         * Builds the trail and starts its writer thread (and, for the default device resolver,
+         * the one-off background load of uap's rules). The spool directory is created and
          * locked here; if that fails the trail runs without a spool (what it would spool is
          * dropped and counted, and {@link ActivityTrail#health()} says why).
          *

@@ -33,8 +33,9 @@ import org.jspecify.annotations.Nullable;
  *       of the key, so that {@code className} is not taken for an {@code ssn}.</li>
  *   <li>Secret values ({@link #redactSecretValues()}): in the description and every string of
  *       those maps, a bearer token ({@code Bearer <token>}), a JSON Web Token (three base64url
- *       parts, the first starting {@code eyJ}) and a card number (13 to 19 digits, spaces or
- *       dashes allowed between them, that pass the Luhn check) are replaced by {@value #REDACTED}.</li>
+ *       parts, the first starting {@code eyJ}) and a card number (13 to 19 digits starting
+ *       with 2 to 6, as the card networks' do, spaces or dashes allowed between them, that pass the
+ *       Luhn check) are replaced by {@value #REDACTED}.</li>
  *   <li>Location kept as resolved ({@link LocationPrecision#CITY}).</li>
  * </ul>
  */

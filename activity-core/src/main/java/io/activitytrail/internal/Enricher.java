@@ -10,6 +10,7 @@ import io.activitytrail.PrivacyPolicy;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,7 @@ final class Enricher {
     private final LocationResolver locationResolver;
     private final MetricsListener listener;
     private final Cache<String, Map<String, ?>> devices = Caffeine.newBuilder().maximumSize(1_000).build();
+    private final Function<String, Map<String, ?>> resolveDevice;
 
     Enricher(SessionIdHasher hasher, PrivacyPolicy privacy, DeviceResolver deviceResolver,
             LocationResolver locationResolver, MetricsListener listener) {
@@ -49,6 +51,7 @@ final class Enricher {
         this.privacy = privacy;
         this.redactor = SecretRedactor.of(privacy);
         this.deviceResolver = deviceResolver;
+        this.resolveDevice = deviceResolver::resolve;
         this.locationResolver = locationResolver;
         this.listener = listener;
     }
@@ -147,7 +150,7 @@ final class Enricher {
         Map<String, ?> resolved = Map.of();
         if (userAgent != null && deviceResolver != DeviceResolver.NONE) {
             try {
-                Map<String, ?> cached = devices.get(userAgent, deviceResolver::resolve);
+                Map<String, ?> cached = devices.get(userAgent, resolveDevice);
                 resolved = cached == null ? Map.of() : cached;
             } catch (RuntimeException | LinkageError e) {
                 failed("DeviceResolver.resolve", e);

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
@@ -31,8 +30,9 @@ public final class SecretRedactor {
             "(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{2,}\\.[A-Za-z0-9_-]{2,}\\.[A-Za-z0-9_-]*");
     private static final Pattern BEARER = Pattern.compile(
             "(?i)\\b(bearer)(\\s+)[A-Za-z0-9._~+/-]{8,}=*");
+    /** Starts with 2 to 6, as the card networks' numbers do, so that epoch milliseconds (1...) are no cards. */
     private static final Pattern CARD = Pattern.compile(
-            "(?<![0-9])[0-9](?:[ -]?[0-9]){" + (MIN_CARD_DIGITS - 1) + "," + (MAX_CARD_DIGITS - 1) + "}(?![0-9])");
+            "(?<![0-9])[2-6](?:[ -]?[0-9]){" + (MIN_CARD_DIGITS - 1) + "," + (MAX_CARD_DIGITS - 1) + "}(?![0-9])");
 
     private final char[][] keys;
     private final boolean redactValues;
@@ -280,7 +280,7 @@ public final class SecretRedactor {
     public String toString() {
         List<String> names = new ArrayList<>(keys.length);
         for (char[] k : keys) {
-            names.add(new String(k).toLowerCase(Locale.ROOT));
+            names.add(new String(k));
         }
         return "SecretRedactor" + names;
     }
