@@ -118,6 +118,36 @@ public final class ActivityQuery {
         return page == null ? OptionalInt.empty() : OptionalInt.of(page);
     }
 
+    /**
+     * This query with another IP address (e.g. masked as the privacy policy stores it),
+     * everything else the same.
+     *
+     * @throws IllegalArgumentException when it is not an IP address literal
+     */
+    public ActivityQuery withIpAddress(String ipAddress) {
+        requireNonNull(ipAddress, "ipAddress");
+        if (!Text.isIpLiteral(ipAddress)) {
+            throw new IllegalArgumentException("ipAddress must be an IPv4 or IPv6 address, but was "
+                    + Text.quoteForMessage(ipAddress));
+        }
+        return new ActivityQuery(this, ipAddress);
+    }
+
+    private ActivityQuery(ActivityQuery q, String ipAddress) {
+        this.userId = q.userId;
+        this.actions = q.actions;
+        this.severities = q.severities;
+        this.from = q.from;
+        this.to = q.to;
+        this.sessionId = q.sessionId;
+        this.ipAddress = ipAddress;
+        this.requestId = q.requestId;
+        this.text = q.text;
+        this.limit = q.limit;
+        this.after = q.after;
+        this.page = q.page;
+    }
+
     /** Builds an {@link ActivityQuery}; every setter checks its value at once. Not thread-safe. */
     public static final class Builder {
         private final String userId;

@@ -3,6 +3,7 @@ package io.activitytrail;
 import static java.util.Objects.requireNonNull;
 
 import io.activitytrail.internal.DefaultActivityTrail;
+import io.activitytrail.internal.DefaultDeviceResolver;
 import io.activitytrail.internal.TrailConfig;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -127,7 +128,11 @@ public interface ActivityTrail extends AutoCloseable {
      */
     PipelineHealth health();
 
-    /** One page of a user's timeline, newest first. */
+    /**
+     * One page of a user's timeline, newest first. An IP address in the query is masked as the
+     * {@link Builder#privacy privacy policy} stores addresses, so the raw address finds its rows;
+     * under {@link PrivacyPolicy.IpMasking#FULL} no row has an address and the page is empty.
+     */
     ActivityPage query(ActivityQuery query);
 
     /**
@@ -192,6 +197,8 @@ public interface ActivityTrail extends AutoCloseable {
         private byte @Nullable [] sessionIdHashKey;
         private @Nullable ThreadFactory threadFactory;
         private Duration downAfter = Duration.ofMinutes(5);
+        private PrivacyPolicy privacy = PrivacyPolicy.defaults();
+        private @Nullable DeviceResolver deviceResolver;
 
         private Builder() {}
 
@@ -265,6 +272,26 @@ public interface ActivityTrail extends AutoCloseable {
         /** Resolves the location of IP addresses on the writer thread; default none. */
         public Builder locationResolver(LocationResolver locationResolver) {
             this.locationResolver = requireNonNull(locationResolver, "locationResolver");
+            return this;
+        }
+
+        /**
+         * Turns user agents (and client hints) into {@code device_info}, on the writer thread.
+         * Default: {@link UapDeviceResolver} when uap-java is on the class path, else
+         * {@link DeviceResolver#NONE} (an INFO line at {@code build()} says so).
+         */
+        public Builder deviceResolver(DeviceResolver deviceResolver) {
+            this.deviceResolver = requireNonNull(deviceResolver, "deviceResolver");
+            return this;
+        }
+
+        /**
+         * What personal data is kept: IP masking, secret redaction, location precision; applied
+         * before anything is stored, spooled or set aside. Default {@link PrivacyPolicy#defaults()}:
+         * IPs masked to /24 (IPv4) and /48 (IPv6), secrets redacted, location as resolved.
+         */
+        public Builder privacy(PrivacyPolicy privacy) {
+            this.privacy = requireNonNull(privacy, "privacy");
             return this;
         }
 
@@ -380,7 +407,8 @@ public interface ActivityTrail extends AutoCloseable {
         }
 
         /**
-         * Builds the trail and starts its writer thread. The spool directory is created and
+         * Builds the trail and starts its writer thread (and, for the default device resolver,
+         * the one-off background load of uap's rules). The spool directory is created and
          * locked here; if that fails the trail runs without a spool (what it would spool is
          * dropped and counted, and {@link ActivityTrail#health()} says why).
          *
@@ -399,7 +427,8 @@ public interface ActivityTrail extends AutoCloseable {
                     spoolDirectory, retention, shutdownTimeout, synchronous, clock, metricsListener,
                     locationResolver, overflowPolicy, blockTimeout, retryInitialDelay, retryMaxDelay,
                     retryMaxAttempts, spoolMaxBytes, synchronousSeverity, shutdownHook, sessionIdHashKey,
-                    threadFactory, downAfter));
+                    threadFactory, downAfter, privacy,
+                    deviceResolver != null ? deviceResolver : DefaultDeviceResolver.forClassPath()));
         }
 
         private static int checkRange(String name, int value, int min, int max) {

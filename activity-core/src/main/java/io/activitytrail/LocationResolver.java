@@ -4,8 +4,9 @@ import java.util.Map;
 
 /**
  * Turns an IP address into a location (country, city, ...) stored as {@code location_info}.
- * Called on the writer thread (on the caller's thread only for {@link ActivityTrail#logNow} and
- * synchronous writes), before the IP is masked; may do I/O
+ * Called with the raw address, before the privacy policy masks it: on the writer thread, and on
+ * the caller's thread for {@link ActivityTrail#logNow}, synchronous writes and an overflow to the
+ * spool (and on the closing thread for what {@code close()} spools); may do I/O
  * but should be fast (a local GeoIP database, say) since it delays the batch. An exception it
  * throws is counted and the activity is stored without a location.
  */

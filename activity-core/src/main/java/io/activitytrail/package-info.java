@@ -4,7 +4,8 @@
  * <ul>
  *   <li>Logging: {@link io.activitytrail.ActivityTrail} (and its {@code Builder}),
  *       {@link io.activitytrail.Activity}, {@link io.activitytrail.RequestInfo},
- *       {@link io.activitytrail.Severity}, {@link io.activitytrail.OverflowPolicy}.</li>
+ *       {@link io.activitytrail.Severity}, {@link io.activitytrail.OverflowPolicy},
+ *       {@link io.activitytrail.PrivacyPolicy} (IP masking, secret redaction, location precision).</li>
  *   <li>Reading: {@link io.activitytrail.ActivityQuery}, {@link io.activitytrail.ActivityPage},
  *       {@link io.activitytrail.ActivityCursor}, {@link io.activitytrail.ActivityStats},
  *       {@link io.activitytrail.ExportFormat}, {@link io.activitytrail.RetentionResult}.</li>
@@ -12,7 +13,9 @@
  *       {@link io.activitytrail.MicrometerMetricsListener} (needs Micrometer).</li>
  *   <li>SPIs: {@link io.activitytrail.ActivityStore} (with {@link io.activitytrail.WriteResult},
  *       {@link io.activitytrail.RejectedActivity}), {@link io.activitytrail.UserResolver},
- *       {@link io.activitytrail.LocationResolver}, {@link io.activitytrail.MetricsListener};
+ *       {@link io.activitytrail.LocationResolver} (with {@link io.activitytrail.GeoIpLocationResolver},
+ *       needs geoip2), {@link io.activitytrail.DeviceResolver} (with
+ *       {@link io.activitytrail.UapDeviceResolver}, needs uap-java), {@link io.activitytrail.MetricsListener};
  *       {@link io.activitytrail.InMemoryActivityStore} for tests and demos.</li>
  *   <li>Errors: {@link io.activitytrail.ActivityTrailException} and its subclasses
  *       {@link io.activitytrail.InvalidActivityException} (a value breaks a rule) and

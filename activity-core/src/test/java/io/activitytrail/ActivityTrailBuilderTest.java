@@ -47,6 +47,24 @@ class ActivityTrailBuilderTest {
         assertThatThrownBy(() -> b.synchronousSeverity(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> b.threadFactory(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> b.blockTimeout(null)).isInstanceOf(NullPointerException.class).hasMessage("blockTimeout");
+        assertThatThrownBy(() -> b.privacy(null)).isInstanceOf(NullPointerException.class).hasMessage("privacy");
+        assertThatThrownBy(() -> b.deviceResolver(null)).isInstanceOf(NullPointerException.class).hasMessage("deviceResolver");
+    }
+
+    @Test
+    void shouldResolveDevicesWithUapAndMaskIpsByDefault() {
+        InMemoryActivityStore store = new InMemoryActivityStore();
+        try (ActivityTrail trail = ActivityTrail.builder().store(store).spoolDirectory(spoolDir).build()) {
+            trail.log(Activity.builder("user-1", "login").request(new RequestInfo("203.0.113.77",
+                    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7; rv:125.0) Gecko/20100101 Firefox/125.0", null, null))
+                    .build());
+            trail.flush();
+
+            Activity stored = store.query(ActivityQuery.forUser("user-1").build()).activities().get(0);
+            assertThat(stored.deviceInfo()).containsEntry("browser", "Firefox").containsEntry("os", "macOS")
+                    .containsEntry("os_version", "10.15").containsEntry("device_type", "desktop");
+            assertThat(stored.ipAddress()).isEqualTo("203.0.113.0");
+        }
     }
 
     @Test

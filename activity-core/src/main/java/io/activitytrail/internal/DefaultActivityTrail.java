@@ -63,7 +63,8 @@ public final class DefaultActivityTrail implements ActivityTrail {
         this.blockTimeoutNanos = config.blockTimeout().toNanos();
         this.synchronousOrdinal = config.synchronous() ? 0
                 : config.synchronousSeverity() != null ? config.synchronousSeverity().ordinal() : Integer.MAX_VALUE;
-        this.enricher = new Enricher(new SessionIdHasher(config.sessionIdHashKey()), config.locationResolver(), listener);
+        this.enricher = new Enricher(new SessionIdHasher(config.sessionIdHashKey()), config.privacy(),
+                config.deviceResolver(), config.locationResolver(), listener);
         this.spool = DiskSpool.open(config.spoolDirectory(), config.spoolMaxBytes());
         this.rejectedLog = new RejectedLog(config.spoolDirectory(), config.clock());
         this.pipeline = new WritePipeline(config, queue, spool, rejectedLog, enricher, listener);
@@ -216,7 +217,20 @@ public final class DefaultActivityTrail implements ActivityTrail {
 
     @Override
     public ActivityPage query(ActivityQuery query) {
-        return config.store().query(requireNonNull(query, "query"));
+        requireNonNull(query, "query");
+        String ip = query.ipAddress().orElse(null);
+        if (ip != null) {
+            // Stored addresses are masked: ask for the masked form, so that the raw address finds its rows.
+            String masked = config.privacy().maskIp(ip);
+            if (masked == null) {
+                // No address is stored at all (IpMasking.FULL): none can match.
+                return query.page().isPresent()
+                        ? ActivityPage.ofNumbered(List.of(), query.page().getAsInt(), query.limit(), 0)
+                        : ActivityPage.ofKeyset(List.of(), query.limit());
+            }
+            query = query.withIpAddress(masked);
+        }
+        return config.store().query(query);
     }
 
     @Override

@@ -3,46 +3,190 @@ package io.activitytrail.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.activitytrail.Activity;
+import io.activitytrail.DeviceResolver;
 import io.activitytrail.LocationResolver;
 import io.activitytrail.MetricsListener;
+import io.activitytrail.PrivacyPolicy;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 /**
- * The writer-side steps that make a captured activity ready to store: {@link #protect} (the raw
- * session id becomes a keyed hash; done before an activity touches the disk) and
- * {@link #describe} (device info from the user agent, location from the resolver). Thread-safe:
- * {@code logNow} and the overflow path run it on callers' threads too. Never throws: a failing
- * step is counted and skipped.
+ * The writer-side steps that make a captured activity ready to store, in this order: location
+ * from the raw IP ({@link LocationResolver}), device info from the user agent and client hints
+ * ({@link DeviceResolver}), then the privacy policy (IP masked, secrets redacted, location
+ * generalised) and the raw session id replaced by its keyed hash.
+ *
+ * <ul>
+ *   <li>{@link #enrich}: all of it (writer thread, {@code logNow}).</li>
+ *   <li>{@link #protect}: everything but device info, for activities that go to the disk before
+ *       the writer sees them (overflow on the caller's thread, shutdown takeover). Location needs
+ *       the raw IP, which masking removes, so it is resolved here; device info only needs the user
+ *       agent and waits for the replay.</li>
+ *   <li>{@link #describe}: device info for a protected activity (spool replay), and the policy
+ *       once more (it is idempotent).</li>
+ * </ul>
+ *
+ * Thread-safe. Never throws: a failing resolver is counted and skipped; if the privacy step
+ * itself fails, the activity is kept with its IP, description and maps removed, never raw.
  */
 final class Enricher {
     private static final RateLimitedLog LOG = new RateLimitedLog(LoggerFactory.getLogger(Enricher.class));
 
     private final SessionIdHasher hasher;
+    private final PrivacyPolicy privacy;
+    private final SecretRedactor redactor;
+    private final DeviceResolver deviceResolver;
     private final LocationResolver locationResolver;
     private final MetricsListener listener;
-    private final Cache<String, Map<String, Object>> devices = Caffeine.newBuilder().maximumSize(1_000).build();
+    private final Cache<String, Map<String, ?>> devices = Caffeine.newBuilder().maximumSize(1_000).build();
+    private final Function<String, Map<String, ?>> resolveDevice;
 
-    Enricher(SessionIdHasher hasher, LocationResolver locationResolver, MetricsListener listener) {
+    Enricher(SessionIdHasher hasher, PrivacyPolicy privacy, DeviceResolver deviceResolver,
+            LocationResolver locationResolver, MetricsListener listener) {
         this.hasher = hasher;
+        this.privacy = privacy;
+        this.redactor = SecretRedactor.of(privacy);
+        this.deviceResolver = deviceResolver;
+        this.resolveDevice = deviceResolver::resolve;
         this.locationResolver = locationResolver;
         this.listener = listener;
     }
 
-    /** Both steps, with one rebuild of the activity. */
+    /** Every step. Not idempotent (the session id is hashed): apply once per activity. */
     Activity enrich(Activity activity) {
-        String sessionId = activity.sessionId();
-        if (sessionId == null) {
-            return describe(activity);
-        }
-        return describe(activity, activity.toBuilder().sessionId(hash(sessionId)), true);
+        return process(activity, true, true, true);
     }
 
-    /** The session id replaced by its keyed hash. Not idempotent: apply once per activity. */
+    /** Location, privacy policy and session hash; no device info. Not idempotent: apply once. */
     Activity protect(Activity activity) {
+        return process(activity, true, false, true);
+    }
+
+    /** Device info where missing, and the privacy policy again; safe to apply again. */
+    Activity describe(Activity activity) {
+        return process(activity, false, true, false);
+    }
+
+    private Activity process(Activity activity, boolean locate, boolean identify, boolean hash) {
+        String ip = activity.ipAddress();
+        Map<String, ?> location = activity.locationInfo();
+        if (locate && ip != null && location.isEmpty() && locationResolver != LocationResolver.NONE) {
+            location = locate(ip); // from the raw address: before masking
+        }
+        Map<String, ?> device = activity.deviceInfo();
+        if (identify) {
+            device = identify(activity.userAgent(), activity.deviceInfo());
+        }
+        Map<String, Object> deviceCopy = copy("deviceInfo", device, activity.deviceInfo());
+        Map<String, Object> locationCopy = copy("locationInfo", location, activity.locationInfo());
         String sessionId = activity.sessionId();
-        return sessionId == null ? activity : activity.toBuilder().sessionId(hash(sessionId)).build();
+        String hashed = hash && sessionId != null ? hash(sessionId) : sessionId;
+        try {
+            String maskedIp = ip == null || privacy.ipMasking() == PrivacyPolicy.IpMasking.FULL ? null : mask(ip);
+            String description = redactor.redactText(activity.description());
+            Map<String, Object> metadata = redactor.redact(activity.metadata());
+            Map<String, Object> deviceInfo = redactor.redact(deviceCopy);
+            Map<String, Object> locationInfo = redactor.redact(
+                    LocationGeneraliser.generalise(locationCopy, privacy.locationPrecision()));
+            if (Objects.equals(maskedIp, ip) && description == activity.description()
+                    && metadata == activity.metadata() && deviceInfo == activity.deviceInfo()
+                    && locationInfo == activity.locationInfo() && Objects.equals(hashed, sessionId)) {
+                return activity;
+            }
+            return activity.toBuilder()
+                    .ipAddress(maskedIp)
+                    .description(Text.truncate(description, Activity.MAX_DESCRIPTION_LENGTH))
+                    .metadata(metadata)
+                    .deviceInfo(deviceInfo)
+                    .locationInfo(locationInfo)
+                    .sessionId(hashed)
+                    .build();
+        } catch (RuntimeException e) {
+            failed("privacy policy", e);
+            return failClosed(activity, hashed);
+        }
+    }
+
+    /** What is left when the privacy step failed: nothing that step should have cleaned. */
+    private Activity failClosed(Activity activity, @Nullable String hashedSessionId) {
+        return activity.toBuilder().ipAddress(null).description(null).metadata(Map.of()).deviceInfo(Map.of())
+                .locationInfo(Map.of()).sessionId(hashedSessionId).build();
+    }
+
+    private String mask(String ip) {
+        String masked = privacy.maskIp(ip);
+        if (masked == null) {
+            throw new IllegalStateException("no masked address");
+        }
+        return masked;
+    }
+
+    private Map<String, ?> locate(String rawIp) {
+        try {
+            Map<String, ?> location = locationResolver.resolve(rawIp);
+            return location == null ? Map.of() : location;
+        } catch (RuntimeException | LinkageError e) {
+            failed("LocationResolver.resolve", e);
+            return Map.of();
+        }
+    }
+
+    /**
+     * Device info: resolved from the user agent when none is set, with client hints applied on
+     * top; kept as the host set it otherwise.
+     */
+    private Map<String, ?> identify(@Nullable String userAgent, Map<String, Object> given) {
+        Map<?, ?> hints = ClientHints.in(given);
+        if (!given.isEmpty() && hints == null) {
+            return given;
+        }
+        if (userAgent == null && hints == null) {
+            return given;
+        }
+        Map<String, ?> resolved = Map.of();
+        if (userAgent != null && deviceResolver != DeviceResolver.NONE) {
+            try {
+                Map<String, ?> cached = devices.get(userAgent, resolveDevice);
+                resolved = cached == null ? Map.of() : cached;
+            } catch (RuntimeException | LinkageError e) {
+                failed("DeviceResolver.resolve", e);
+            }
+        }
+        if (hints == null) {
+            return resolved;
+        }
+        try {
+            Map<String, Object> merged = new LinkedHashMap<>(ClientHints.apply(resolved, hints));
+            for (Map.Entry<String, Object> e : given.entrySet()) {
+                if (!e.getKey().equals(ClientHints.KEY)) {
+                    merged.putIfAbsent(e.getKey(), e.getValue());
+                }
+            }
+            return merged;
+        } catch (RuntimeException e) {
+            failed("client hints", e);
+            return resolved;
+        }
+    }
+
+    /**
+     * A resolver's answer as an activity value ({@code given} itself when nothing was resolved);
+     * empty, and counted, when it breaks a limit.
+     */
+    private Map<String, Object> copy(String field, Map<String, ?> value, Map<String, Object> given) {
+        if (value == given || (value.isEmpty() && given.isEmpty())) {
+            return given;
+        }
+        try {
+            return JsonValues.copy(field, value, Activity.MAX_JSON_BYTES);
+        } catch (RuntimeException e) {
+            failed(field, e);
+            return Map.of();
+        }
     }
 
     /** The keyed hash, or null when hashing fails: the raw id, a live credential, is never kept. */
@@ -52,45 +196,6 @@ final class Enricher {
         } catch (RuntimeException e) {
             failed("session id hashing", e);
             return null;
-        }
-    }
-
-    /** Device info and location added where missing; safe to apply again. */
-    Activity describe(Activity activity) {
-        return describe(activity, null, false);
-    }
-
-    private Activity describe(Activity activity, Activity.@Nullable Builder started, boolean changed) {
-        String userAgent = activity.userAgent();
-        String ip = activity.ipAddress();
-        boolean wantDevice = userAgent != null && activity.deviceInfo().isEmpty();
-        boolean wantLocation = ip != null && activity.locationInfo().isEmpty() && locationResolver != LocationResolver.NONE;
-        if (!wantDevice && !wantLocation && !changed) {
-            return activity;
-        }
-        Activity.Builder builder = started != null ? started : activity.toBuilder();
-        if (wantDevice) {
-            try {
-                builder.deviceInfo(devices.get(userAgent, UserAgentParser::parse));
-            } catch (RuntimeException e) {
-                failed("user agent parsing", e);
-            }
-        }
-        if (wantLocation) {
-            try {
-                Map<String, ?> location = locationResolver.resolve(ip);
-                if (location != null && !location.isEmpty()) {
-                    builder.locationInfo(location);
-                }
-            } catch (RuntimeException | LinkageError e) {
-                failed("LocationResolver.resolve", e);
-            }
-        }
-        try {
-            return builder.build();
-        } catch (RuntimeException e) {
-            failed("enrichment", e);
-            return changed ? protect(activity) : activity;
         }
     }
 

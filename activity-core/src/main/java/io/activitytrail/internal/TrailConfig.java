@@ -1,9 +1,11 @@
 package io.activitytrail.internal;
 
 import io.activitytrail.ActivityStore;
+import io.activitytrail.DeviceResolver;
 import io.activitytrail.LocationResolver;
 import io.activitytrail.MetricsListener;
 import io.activitytrail.OverflowPolicy;
+import io.activitytrail.PrivacyPolicy;
 import io.activitytrail.Severity;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,4 +42,6 @@ public record TrailConfig(
         boolean shutdownHook,
         byte @Nullable [] sessionIdHashKey,
         @Nullable ThreadFactory threadFactory,
-        Duration downAfter) {}
+        Duration downAfter,
+        PrivacyPolicy privacy,
+        DeviceResolver deviceResolver) {}

@@ -726,8 +726,9 @@ class DefaultActivityTrailTest {
 
         Activity stored = store.delegate.query(io.activitytrail.ActivityQuery.forUser("user-1").build()).activities().get(0);
         assertThat(stored.id()).isEqualTo(a.id());
-        assertThat(stored.deviceInfo()).containsEntry("browser", "Safari").containsEntry("os", "iOS")
+        assertThat(stored.deviceInfo()).containsEntry("browser", "Mobile Safari").containsEntry("os", "iOS")
                 .containsEntry("device_type", "mobile");
+        assertThat(stored.ipAddress()).isEqualTo("203.0.113.0");
         assertThat(stored.locationInfo()).containsEntry("country", "NL");
         assertThat(stored.sessionId()).isNotEqualTo("RAW-SESSION-1").matches("[0-9a-f]{64}");
         assertThat(stored.requestId()).isEqualTo("req-1");
