@@ -30,6 +30,7 @@ public final class ActivityQuery {
     private final @Nullable Instant from;
     private final @Nullable Instant to;
     private final @Nullable String sessionId;
+    private final @Nullable String rawSessionId;
     private final @Nullable String ipAddress;
     private final @Nullable String requestId;
     private final @Nullable String text;
@@ -44,6 +45,7 @@ public final class ActivityQuery {
         this.from = b.from;
         this.to = b.to;
         this.sessionId = b.sessionId;
+        this.rawSessionId = b.rawSessionId;
         this.ipAddress = b.ipAddress;
         this.requestId = b.requestId;
         this.text = b.text;
@@ -85,9 +87,17 @@ public final class ActivityQuery {
         return Optional.ofNullable(to);
     }
 
-    /** The session id as stored (see {@link Activity#sessionId()}). */
+    /** The session id as stored: the keyed hash (see {@link Activity#sessionId()}). */
     public Optional<String> sessionId() {
         return Optional.ofNullable(sessionId);
+    }
+
+    /**
+     * A raw session id to look for; {@link ActivityTrail#query} replaces it by its keyed hash before
+     * the store sees it. Stores refuse a query that still holds one.
+     */
+    public Optional<String> rawSessionId() {
+        return Optional.ofNullable(rawSessionId);
     }
 
     public Optional<String> ipAddress() {
@@ -130,16 +140,28 @@ public final class ActivityQuery {
             throw new IllegalArgumentException("ipAddress must be an IPv4 or IPv6 address, but was "
                     + Text.quoteForMessage(ipAddress));
         }
-        return new ActivityQuery(this, ipAddress);
+        return new ActivityQuery(this, ipAddress, sessionId, rawSessionId);
     }
 
-    private ActivityQuery(ActivityQuery q, String ipAddress) {
+    /**
+     * This query with {@code sessionId} (the stored, hashed form) in place of a raw session id; for
+     * {@link ActivityTrail#query}, which hashes {@link #rawSessionId()}.
+     *
+     * @throws IllegalArgumentException when it is not a valid session id
+     */
+    public ActivityQuery withSessionId(String sessionId) {
+        return new ActivityQuery(this, ipAddress, Builder.checkId("sessionId", requireNonNull(sessionId, "sessionId")), null);
+    }
+
+    private ActivityQuery(ActivityQuery q, @Nullable String ipAddress, @Nullable String sessionId,
+            @Nullable String rawSessionId) {
         this.userId = q.userId;
         this.actions = q.actions;
         this.severities = q.severities;
         this.from = q.from;
         this.to = q.to;
-        this.sessionId = q.sessionId;
+        this.sessionId = sessionId;
+        this.rawSessionId = rawSessionId;
         this.ipAddress = ipAddress;
         this.requestId = q.requestId;
         this.text = q.text;
@@ -156,6 +178,7 @@ public final class ActivityQuery {
         private @Nullable Instant from;
         private @Nullable Instant to;
         private @Nullable String sessionId;
+        private @Nullable String rawSessionId;
         private @Nullable String ipAddress;
         private @Nullable String requestId;
         private @Nullable String text;
@@ -187,20 +210,49 @@ public final class ActivityQuery {
             return this;
         }
 
+        /**
+         * Only activities created at or after {@code from}.
+         *
+         * @throws IllegalArgumentException when outside {@link Activity#MIN_CREATED_AT} to
+         *     {@link Activity#MAX_CREATED_AT}, or not before {@code to}
+         */
         public Builder from(@Nullable Instant from) {
-            this.from = from;
+            this.from = checkInstant("from", from);
             checkRange();
             return this;
         }
 
+        /**
+         * Only activities created before {@code to}.
+         *
+         * @throws IllegalArgumentException when outside {@link Activity#MIN_CREATED_AT} to
+         *     {@link Activity#MAX_CREATED_AT}, or not after {@code from}
+         */
         public Builder to(@Nullable Instant to) {
-            this.to = to;
+            this.to = checkInstant("to", to);
             checkRange();
             return this;
         }
 
+        /**
+         * The session id as stored (the keyed hash, as {@link Activity#sessionId()} returns it).
+         * To look for a raw session id, use {@link #rawSessionId}.
+         *
+         * @throws IllegalArgumentException when longer than 128 characters or holding control characters
+         */
         public Builder sessionId(@Nullable String sessionId) {
-            this.sessionId = sessionId;
+            this.sessionId = checkId("sessionId", sessionId);
+            return this;
+        }
+
+        /**
+         * A raw session id (as the container knows it); {@link ActivityTrail#query} hashes it with
+         * the trail's key, as stored. Replaces {@link #sessionId}.
+         *
+         * @throws IllegalArgumentException when longer than 128 characters or holding control characters
+         */
+        public Builder rawSessionId(@Nullable String rawSessionId) {
+            this.rawSessionId = checkId("rawSessionId", rawSessionId);
             return this;
         }
 
@@ -214,19 +266,53 @@ public final class ActivityQuery {
             return this;
         }
 
+        /** @throws IllegalArgumentException when longer than 128 characters or holding control characters */
         public Builder requestId(@Nullable String requestId) {
-            this.requestId = requestId;
+            this.requestId = checkId("requestId", requestId);
             return this;
         }
 
-        /** @throws IllegalArgumentException when longer than 200 characters */
+        /**
+         * Only activities whose description contains {@code text} (case-insensitive, literal). A
+         * null, empty or blank text is no filter at all.
+         *
+         * @throws IllegalArgumentException when longer than 200 characters, or holding control
+         *     characters or lone surrogates (which no description holds, since they are neutralised)
+         */
         public Builder text(@Nullable String text) {
             if (text != null && text.length() > MAX_TEXT_LENGTH) {
                 throw new IllegalArgumentException("text must be at most " + MAX_TEXT_LENGTH
                         + " characters, but was " + text.length());
             }
+            if (text != null && Text.hasControlCharacter(text)) {
+                throw new IllegalArgumentException("text must not contain control characters or lone surrogates, but was "
+                        + Text.quoteForMessage(text));
+            }
             this.text = text == null || text.isBlank() ? null : text;
             return this;
+        }
+
+        static @Nullable String checkId(String name, @Nullable String value) {
+            if (value == null || value.isEmpty()) {
+                return null;
+            }
+            if (value.length() > Activity.MAX_ID_LENGTH) {
+                throw new IllegalArgumentException(name + " must be at most " + Activity.MAX_ID_LENGTH
+                        + " characters, but was " + value.length());
+            }
+            if (Text.hasControlCharacter(value)) {
+                throw new IllegalArgumentException(name + " must not contain control characters or lone surrogates, but was "
+                        + Text.quoteForMessage(value));
+            }
+            return value;
+        }
+
+        private static @Nullable Instant checkInstant(String name, @Nullable Instant value) {
+            if (value != null && (value.isBefore(Activity.MIN_CREATED_AT) || value.isAfter(Activity.MAX_CREATED_AT))) {
+                throw new IllegalArgumentException(name + " must be between " + Activity.MIN_CREATED_AT + " and "
+                        + Activity.MAX_CREATED_AT + ", but was " + value);
+            }
+            return value;
         }
 
         /** @throws IllegalArgumentException unless 1 to 100 */
@@ -262,6 +348,9 @@ public final class ActivityQuery {
         public ActivityQuery build() {
             if (after != null && page != null) {
                 throw new IllegalArgumentException("use either a cursor or a page number, not both");
+            }
+            if (rawSessionId != null) {
+                sessionId = null;
             }
             return new ActivityQuery(this);
         }

@@ -151,10 +151,18 @@ public interface ActivityTrail extends AutoCloseable {
     long export(String userId, ExportFormat format, OutputStream out) throws IOException;
 
     /**
-     * Deletes everything of a user (GDPR Art. 17). Flushes the pipeline first, so activities logged
-     * before the call are deleted too.
+     * Deletes everything of a user (GDPR Art. 17): the stored activities, those set aside as
+     * rejected, and (skipped at replay, also after a restart) those waiting in the disk spool.
+     * Flushes the pipeline first, so activities logged before the call are deleted too.
      *
-     * @return how many activities were deleted
+     * <p>The delete runs on the store at once: while the database is down it fails. Activities of
+     * the user that wait in the spool stay unreplayed all the same, but the stored ones remain
+     * until the call is made again, which the caller must do (it is idempotent).
+     *
+     * @return how many stored activities were deleted
+     * @throws ActivityStoreException when the store cannot be reached: call again later
+     * @throws ActivityTrailException when the set-aside activities cannot be rewritten (an I/O
+     *     error in the spool directory): call again
      */
     long eraseUser(String userId);
 

@@ -66,6 +66,9 @@ public final class InMemoryActivityStore implements ActivityStore {
 
     @Override
     public ActivityPage query(ActivityQuery query) {
+        if (query.rawSessionId().isPresent()) {
+            throw new IllegalArgumentException("rawSessionId is hashed by ActivityTrail.query; query through the trail");
+        }
         Predicate<Activity> filter = matching(query);
         lock.readLock().lock();
         try {

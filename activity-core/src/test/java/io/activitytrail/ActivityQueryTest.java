@@ -172,4 +172,39 @@ class ActivityQueryTest {
         assertThatThrownBy(() -> first.actions().add("x")).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> first.severities().add(Severity.ERROR)).isInstanceOf(UnsupportedOperationException.class);
     }
+
+    /** Regression: a NUL reached PostgreSQL and came back as a retryable ActivityStoreException (22021). */
+    @Test
+    void shouldRefuseControlCharactersInQueryStringsNamingTheParameter() {
+        assertThatThrownBy(() -> ActivityQuery.forUser("u").text("a\u0000b")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("text must not contain control characters");
+        assertThatThrownBy(() -> ActivityQuery.forUser("u").sessionId("a\u0000b")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("sessionId must not contain control characters");
+        assertThatThrownBy(() -> ActivityQuery.forUser("u").requestId("a\u0000b")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("requestId must not contain control characters");
+        assertThatThrownBy(() -> ActivityQuery.forUser("u").rawSessionId("x".repeat(129))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("rawSessionId must be at most 128 characters, but was 129");
+    }
+
+    /** Regression: a lone surrogate reached the server as '?' and matched descriptions holding '?'. */
+    @Test
+    void shouldRefuseALoneSurrogateInTheText() {
+        assertThatThrownBy(() -> ActivityQuery.forUser("u").text("why\uD800")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("text must not contain control characters or lone surrogates");
+    }
+
+    @Test
+    void shouldIgnoreABlankText() {
+        assertThat(ActivityQuery.forUser("u").text("   ").build().text()).isEmpty();
+    }
+
+    /** Regression: year 300000 reached PostgreSQL and came back as ActivityStoreException (22008). */
+    @Test
+    void shouldRefuseTimesOutsideTheRangeOfActivities() {
+        Instant far = Instant.parse("+300000-01-01T00:00:00Z");
+        assertThatThrownBy(() -> ActivityQuery.forUser("u").to(far)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("to must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z, but was");
+        assertThatThrownBy(() -> ActivityQuery.forUser("u").from(Instant.parse("1900-01-01T00:00:00Z")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("from must be between");
+    }
 }

@@ -545,4 +545,14 @@ class ActivityTest {
         assertThatThrownBy(() -> Activity.storedBuilder("u", "a").build()).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("createdAt");
     }
+
+    /** Regression: "admin" followed by a zero-width space passed for "admin". */
+    @Test
+    void shouldRefuseInvisibleCharactersInIdsAndNeutraliseThemInDescriptions() {
+        for (String invisible : List.of("\u200B", "\u200C", "\u200D", "\u200E", "\u200F", "\u061C", "\u2060", "\uFEFF")) {
+            assertThatThrownBy(() -> Activity.builder("admin" + invisible, "login").build())
+                    .isInstanceOf(InvalidActivityException.class).hasMessage("userId must not contain control characters");
+            assertThat(Activity.builder("u", "login").description("a" + invisible + "b").build().description()).isEqualTo("a b");
+        }
+    }
 }

@@ -66,7 +66,7 @@ public final class DefaultActivityTrail implements ActivityTrail {
         this.enricher = new Enricher(new SessionIdHasher(config.sessionIdHashKey()), config.privacy(),
                 config.deviceResolver(), config.locationResolver(), listener);
         this.spool = DiskSpool.open(config.spoolDirectory(), config.spoolMaxBytes());
-        this.rejectedLog = new RejectedLog(config.spoolDirectory(), config.clock());
+        this.rejectedLog = new RejectedLog(config.spoolDirectory(), config.clock(), Math.max(64 * 1024L, config.spoolMaxBytes() / 10));
         this.pipeline = new WritePipeline(config, queue, spool, rejectedLog, enricher, listener);
         ThreadFactory factory = config.threadFactory() != null ? config.threadFactory() : DefaultActivityTrail::writerThread;
         pipeline.start(factory.newThread(pipeline));
@@ -124,13 +124,13 @@ public final class DefaultActivityTrail implements ActivityTrail {
 
     private void afterClose(Activity activity) {
         RATE_LIMITED.warn("closed", "An activity was logged after the ActivityTrail was closed; dropped and counted");
-        pipeline.drop(activity, MetricsListener.DROPPED_CLOSED);
+        pipeline.dropRaw(activity, MetricsListener.DROPPED_CLOSED);
     }
 
     private void overflow(Activity activity) {
         pipeline.wake();
         switch (overflowPolicy) {
-            case DROP -> pipeline.drop(activity, MetricsListener.DROPPED_QUEUE_FULL);
+            case DROP -> pipeline.dropRaw(activity, MetricsListener.DROPPED_QUEUE_FULL);
             case BLOCK -> {
                 boolean queued = false;
                 try {
@@ -144,7 +144,7 @@ public final class DefaultActivityTrail implements ActivityTrail {
                         recheckAfterClose(activity);
                     }
                 } else {
-                    pipeline.drop(activity, MetricsListener.DROPPED_BLOCK_TIMEOUT);
+                    pipeline.dropRaw(activity, MetricsListener.DROPPED_BLOCK_TIMEOUT);
                 }
             }
             case SPOOL -> {
@@ -230,6 +230,10 @@ public final class DefaultActivityTrail implements ActivityTrail {
             }
             query = query.withIpAddress(masked);
         }
+        String rawSessionId = query.rawSessionId().orElse(null);
+        if (rawSessionId != null) {
+            query = query.withSessionId(enricher.hashSessionId(rawSessionId));
+        }
         return config.store().query(query);
     }
 
@@ -276,7 +280,14 @@ public final class DefaultActivityTrail implements ActivityTrail {
             // Also when the delete failed: what the spool holds of the user stays unreplayed.
             pipeline.erasureFinished(userId);
         }
-        long setAside = rejectedLog.erase(userId);
+        long setAside;
+        try {
+            setAside = rejectedLog.erase(userId);
+        } catch (UncheckedIOException e) {
+            throw new io.activitytrail.ActivityTrailException("erased " + erased + " stored activities of the user, but not "
+                    + "the activities set aside in " + config.spoolDirectory() + " (" + e.getCause()
+                    + "); call eraseUser again", e);
+        }
         if (setAside > 0) {
             LOG.info("Erased {} set-aside (rejected) activities of one user", setAside);
         }
@@ -288,6 +299,10 @@ public final class DefaultActivityTrail implements ActivityTrail {
     public RetentionResult applyRetention() {
         Instant cutoff = config.clock().instant().minus(config.retention());
         RetentionResult result = config.store().applyRetention(cutoff);
+        int expiredFiles = rejectedLog.expire(cutoff);
+        if (expiredFiles > 0) {
+            LOG.info("Retention deleted {} rejected-activity files of days before {}", expiredFiles, cutoff);
+        }
         LOG.info("Retention removed {} activities created before {} ({} partitions dropped)",
                 result.deletedRows(), result.cutoff(), result.droppedPartitions().size());
         return result;

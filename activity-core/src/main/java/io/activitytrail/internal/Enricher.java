@@ -189,6 +189,17 @@ final class Enricher {
         }
     }
 
+    /** The stored form of a raw session id, for a query by session (throws when hashing fails). */
+    String hashSessionId(String rawSessionId) {
+        return hasher.hash(rawSessionId);
+    }
+
+    /** Only the session id hashed (for a listener told of a drop): nothing else of the pipeline runs. */
+    Activity hashedSessionId(Activity activity) {
+        String sessionId = activity.sessionId();
+        return sessionId == null ? activity : activity.toBuilder().sessionId(hash(sessionId)).build();
+    }
+
     /** The keyed hash, or null when hashing fails: the raw id, a live credential, is never kept. */
     private @Nullable String hash(String rawSessionId) {
         try {

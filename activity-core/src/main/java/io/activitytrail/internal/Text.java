@@ -63,12 +63,19 @@ public final class Text {
         return isUnsafe(c);
     }
 
+    /**
+     * C0 and C1 controls, line and paragraph separators, bidi controls (embeddings, overrides,
+     * isolates, the marks U+200E, U+200F and U+061C) and invisible characters (U+200B to U+200D,
+     * U+2060, U+FEFF), with which "admin" and an invisible character would pass for "admin".
+     */
     private static boolean isUnsafe(char c) {
         return c < 0x20
                 || (c >= 0x7F && c <= 0x9F)
                 || c == '\u2028' || c == '\u2029'
                 || (c >= '\u202A' && c <= '\u202E')
-                || (c >= '\u2066' && c <= '\u2069');
+                || (c >= '\u2066' && c <= '\u2069')
+                || (c >= '\u200B' && c <= '\u200F')
+                || c == '\u061C' || c == '\u2060' || c == '\uFEFF';
     }
 
     public static @Nullable String truncate(@Nullable String s, int maxLength) {

@@ -502,9 +502,16 @@ final class WritePipeline implements Runnable {
         return false;
     }
 
+    /** Counts a dropped activity whose session id is protected already. */
     void drop(Activity activity, String reason) {
         dropped.increment();
         listener.onDropped(activity, reason);
+    }
+
+    /** Counts a dropped activity as logged: the listener sees its session id hashed, never raw. */
+    void dropRaw(Activity activity, String reason) {
+        dropped.increment();
+        listener.onDropped(activity.sessionId() == null ? activity : enricher.hashedSessionId(activity), reason);
     }
 
     void recordError(Throwable e) {

@@ -751,6 +751,70 @@ class DefaultActivityTrailTest {
     }
 
     @Test
+    void shouldFindActivitiesByTheRawSessionIdThroughTheTrail() {
+        ActivityTrail trail = start(builder());
+        trail.log(Activity.builder("user-1", "login").sessionId("S1").build());
+        trail.log(Activity.builder("user-1", "login").sessionId("S2").build());
+        trail.flush();
+
+        List<Activity> found = trail.query(ActivityQuery.forUser("user-1").rawSessionId("S1").build()).activities();
+
+        assertThat(found).hasSize(1);
+        assertThat(found.get(0).sessionId()).isNotEqualTo("S1").hasSize(64);
+        assertThat(trail.query(ActivityQuery.forUser("user-1").sessionId(found.get(0).sessionId()).build()).activities())
+                .hasSize(1);
+        assertThatThrownBy(() -> store.delegate.query(ActivityQuery.forUser("user-1").rawSessionId("S1").build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ActivityTrail.query");
+    }
+
+    /** Regression: MetricsListener.onDropped was given the raw session id, a live credential. */
+    @Test
+    void shouldTellTheListenerOfADropWithTheSessionIdHashed() {
+        List<Activity> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ActivityTrail trail = start(builder().metricsListener(new MetricsListener() {
+            @Override
+            public void onDropped(Activity activity, String reason) {
+                seen.add(activity);
+            }
+        }));
+        trail.close();
+
+        trail.log(Activity.builder("user-1", "login").sessionId("RAW-SESSION").build());
+
+        assertThat(seen).singleElement().satisfies(a -> assertThat(a.sessionId()).isNotNull().isNotEqualTo("RAW-SESSION"));
+    }
+
+    @Test
+    void shouldDeleteRejectedFilesOfDaysBeforeTheRetentionPeriod() throws IOException {
+        ActivityTrail trail = start(builder().retention(Duration.ofDays(30)));
+        Files.writeString(spoolDir.resolve("rejected-2000-01-01.ndjson"), "{}\n");
+        trail.log(Activity.builder("user-1", "test_action").metadata(Map.of(FlakyStore.POISON, true)).build());
+        trail.flush();
+
+        trail.applyRetention();
+
+        assertThat(spoolDir.resolve("rejected-2000-01-01.ndjson")).doesNotExist();
+        assertThat(rejectedLines()).hasSize(1);
+    }
+
+    /** Regression: an I/O error while erasing the set-aside rows was swallowed, and the erasure reported as done. */
+    @Test
+    void shouldFailTheErasureWhenTheSetAsideActivitiesCannotBeErased() throws IOException {
+        ActivityTrail trail = start(builder());
+        trail.log(Activity.builder("user-1", "test_action").metadata(Map.of(FlakyStore.POISON, true)).build());
+        trail.flush();
+        Path rejected;
+        try (Stream<Path> files = Files.list(spoolDir)) {
+            rejected = files.filter(p -> p.getFileName().toString().startsWith("rejected-")).findFirst().orElseThrow();
+        }
+        // A directory where the rewrite's temporary file must go: the rewrite fails.
+        Files.createDirectory(rejected.resolveSibling(rejected.getFileName() + ".tmp"));
+
+        assertThatThrownBy(() -> trail.eraseUser("user-1")).isInstanceOf(io.activitytrail.ActivityTrailException.class)
+                .hasMessageContaining("call eraseUser again");
+    }
+
+    @Test
     void shouldNeverWriteARawSessionIdToTheSpool() throws IOException {
         store.down = true;
         ActivityTrail trail = builder().queueCapacity(1).shutdownTimeout(Duration.ofMillis(100)).build();

@@ -176,6 +176,9 @@ public final class JdbcActivityStore implements ActivityStore {
     @Override
     public ActivityPage query(ActivityQuery query) {
         requireNonNull(query, "query");
+        if (query.rawSessionId().isPresent()) {
+            throw new IllegalArgumentException("rawSessionId is hashed by ActivityTrail.query; query through the trail");
+        }
         try {
             return reader.query(query);
         } catch (JdbiException e) {
@@ -358,7 +361,7 @@ public final class JdbcActivityStore implements ActivityStore {
          * The activity table; default {@code user_activity_logs}. Other objects are named after it
          * ({@code <table>_default}, {@code <table>_p2025_01}, {@code <table>_schema_history}, ...).
          *
-         * @throws IllegalArgumentException unless a lower-case identifier {@code [a-z_][a-z0-9_]{0,47}}
+         * @throws IllegalArgumentException unless a lower-case identifier {@code [a-z_][a-z0-9_]{0,33}} (34 characters at most, so that every derived name fits in 63)
          */
         public Builder table(String table) {
             this.table = TableNames.checkTable(requireNonNull(table, "table"));

@@ -8,8 +8,12 @@ import java.util.regex.Pattern;
  * and then always quoted, so no configuration value ever reaches SQL unchecked.
  */
 public record TableNames(String schema, String table) {
-    /** Lower case so that the unquoted names in the migrations are the same names; short enough for suffixes. */
-    public static final Pattern TABLE = Pattern.compile("[a-z_][a-z0-9_]{0,47}");
+    /**
+     * Lower case so that the unquoted names in the migrations are the same names; at most 34
+     * characters, so that the longest derived name ({@code <table>_maintenance_runs_started_idx},
+     * 29 more) stays within PostgreSQL's 63: a longer one is cut there, and two cut names collide.
+     */
+    public static final Pattern TABLE = Pattern.compile("[a-z_][a-z0-9_]{0,33}");
     public static final Pattern SCHEMA = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
 
     public TableNames {
@@ -20,7 +24,7 @@ public record TableNames(String schema, String table) {
     public static String checkTable(String table) {
         if (!TABLE.matcher(table).matches()) {
             throw new IllegalArgumentException("table must match " + TABLE.pattern()
-                    + " (a lower-case SQL identifier of at most 48 characters), but was \"" + table + "\"");
+                    + " (a lower-case SQL identifier of at most 34 characters, so that the names derived from it fit PostgreSQL's 63), but was \"" + table + "\"");
         }
         return table;
     }
@@ -33,8 +37,9 @@ public record TableNames(String schema, String table) {
         return schema;
     }
 
+    /** Quotes an identifier, doubling any {@code "} in it (names read back from the catalog are not ours to trust). */
     static String quote(String identifier) {
-        return '"' + identifier + '"';
+        return '"' + identifier.replace("\"", "\"\"") + '"';
     }
 
     public String quotedSchema() {
