@@ -39,7 +39,15 @@ public final class ActivityPage {
 
     /** A numbered page; {@code total} counts every activity that matches the query. */
     public static ActivityPage ofNumbered(List<Activity> activities, int page, int limit, long total) {
-        Pagination pagination = new Pagination(page, limit, total);
+        return ofNumbered(activities, page, limit, total, false);
+    }
+
+    /**
+     * A numbered page whose total may be capped: with {@code totalCapped}, at least {@code total}
+     * activities match (a store counts only so far, so that a page never scans a huge timeline).
+     */
+    public static ActivityPage ofNumbered(List<Activity> activities, int page, int limit, long total, boolean totalCapped) {
+        Pagination pagination = new Pagination(page, limit, total, totalCapped);
         ActivityCursor next = page < pagination.totalPages() && !activities.isEmpty()
                 ? ActivityCursor.after(activities.get(activities.size() - 1))
                 : null;
@@ -59,8 +67,16 @@ public final class ActivityPage {
         return Optional.ofNullable(pagination);
     }
 
-    /** Numbered-page details, shaped like the dashboard's {@code pagination} object. */
-    public record Pagination(int page, int limit, long total) {
+    /**
+     * Numbered-page details, shaped like the dashboard's {@code pagination} object.
+     *
+     * @param totalCapped when true, {@code total} is a lower bound ("10,000+"): the store stopped counting there
+     */
+    public record Pagination(int page, int limit, long total, boolean totalCapped) {
+        public Pagination(int page, int limit, long total) {
+            this(page, limit, total, false);
+        }
+
         public long totalPages() {
             return (total + limit - 1) / limit;
         }

@@ -2,6 +2,7 @@ package io.activitytrail;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -53,6 +54,15 @@ public interface ActivityStore extends AutoCloseable {
 
     /** Deletes every activity created before {@code cutoff}. */
     RetentionResult applyRetention(Instant cutoff);
+
+    /**
+     * A standing problem of the store that failed writes do not show, for health checks: partitions
+     * it cannot make, a maintenance run that failed. Empty when there is none (the default). Called
+     * from {@link ActivityTrail#health()} on any thread, so it must be cheap and must not block.
+     */
+    default Optional<String> problem() {
+        return Optional.empty();
+    }
 
     /** Releases what the store holds (a pool it made itself, say). Default: nothing. */
     @Override

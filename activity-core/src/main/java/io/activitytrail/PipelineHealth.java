@@ -16,6 +16,8 @@ import org.jspecify.annotations.Nullable;
  *     directory's {@code rejected-*.ndjson})
  * @param lastError the message of the last write failure, or null when none happened since start
  * @param lastSuccessfulWrite when a write to the store last succeeded, or null when none did yet
+ * @param storeProblem a standing problem the store reports ({@link ActivityStore#problem()}), such
+ *     as partitions it cannot make; it makes an otherwise healthy pipeline DEGRADED
  */
 public record PipelineHealth(
         Status status,
@@ -25,15 +27,17 @@ public record PipelineHealth(
         long dropped,
         long rejected,
         @Nullable String lastError,
-        @Nullable Instant lastSuccessfulWrite) {
+        @Nullable Instant lastSuccessfulWrite,
+        @Nullable String storeProblem) {
 
     /** The state of the write pipeline. */
     public enum Status {
-        /** The store takes writes and the spool is empty. */
+        /** The store takes writes, the spool is empty and the store reports no problem. */
         UP,
         /**
          * Nothing is being lost, but not everything is in the store yet: the store is failing and
-         * batches are retried or spooled to disk, or spooled activities wait to be replayed.
+         * batches are retried or spooled to disk, or spooled activities wait to be replayed; or the
+         * store reports a standing problem ({@link ActivityStore#problem()}).
          */
         DEGRADED,
         /**

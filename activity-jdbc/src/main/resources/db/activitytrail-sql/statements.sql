@@ -61,9 +61,14 @@ JOIN pg_class c ON c.oid = i.inhrelid
 WHERE i.inhparent = to_regclass(:parent)
 ORDER BY lower_bound NULLS FIRST
 
--- name: create_partition
-CREATE TABLE IF NOT EXISTS ${partition} PARTITION OF ${table}
-    FOR VALUES FROM ('${from}') TO ('${to}')
+-- name: create_partition_table
+-- Made on its own, then attached: CREATE TABLE ... PARTITION OF would take an ACCESS EXCLUSIVE
+-- lock on the parent, and so wait behind (and then block) every long export.
+CREATE TABLE IF NOT EXISTS ${partition} (LIKE ${table} INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING CONSTRAINTS)
+
+-- name: attach_partition
+-- SHARE UPDATE EXCLUSIVE on the parent: reads and writes go on meanwhile.
+ALTER TABLE ${table} ATTACH PARTITION ${partition} FOR VALUES FROM ('${from}') TO ('${to}')
 
 -- name: default_months
 -- Months that have rows in the default partition (the safety net).
@@ -89,6 +94,10 @@ INSERT INTO ${table} (id, user_id, action, description, severity, ip_address, us
                       session_id, request_id, device_info, location_info, metadata, created_at)
 SELECT * FROM activitytrail_moving
 
+-- name: estimated_rows
+-- The planner's estimate (exact after ANALYZE, which autovacuum runs); -1 when never analyzed.
+SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(:partition)
+
 -- name: count_rows
 SELECT count(*) FROM ${partition}
 
@@ -96,9 +105,14 @@ SELECT count(*) FROM ${partition}
 DROP TABLE ${partition}
 
 -- name: delete_older_batch
--- At most :batch rows per statement (and so per transaction: the handle is in autocommit).
-DELETE FROM ${partition}
-WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${partition} WHERE created_at < :cutoff LIMIT :batch))
+-- At most :batch rows per statement (and so per transaction: the handle is in autocommit). A TID
+-- range scan from where the last batch ended, so each batch reads only its own pages: scanning
+-- from the start every time re-read the dead rows of all earlier batches (quadratic).
+WITH doomed AS (
+    SELECT ctid FROM ${partition} WHERE ctid >= :from_ctid::tid AND created_at < :cutoff LIMIT :batch
+)
+DELETE FROM ${partition} WHERE ctid = ANY (ARRAY(SELECT ctid FROM doomed))
+RETURNING (ctid::text::point)[0]::bigint AS block
 
 -- name: record_run
 INSERT INTO ${runs} (kind, started_at, finished_at, instance, created_partitions,

@@ -208,11 +208,24 @@ public final class DefaultActivityTrail implements ActivityTrail {
         } else {
             status = PipelineHealth.Status.UP;
         }
+        String storeProblem = storeProblem();
+        if (status == PipelineHealth.Status.UP && storeProblem != null) {
+            status = PipelineHealth.Status.DEGRADED;
+        }
         if (lastError == null && !spool.usable()) {
             lastError = spool.unavailableReason();
         }
         return new PipelineHealth(status, queue.size(), spool.bytes(), spool.segmentCount(),
-                pipeline.dropped.sum(), pipeline.rejected.sum(), lastError, pipeline.lastSuccessfulWrite());
+                pipeline.dropped.sum(), pipeline.rejected.sum(), lastError, pipeline.lastSuccessfulWrite(), storeProblem);
+    }
+
+    /** The store's own word on its health; a store whose check throws is taken at its word that something is wrong. */
+    private @Nullable String storeProblem() {
+        try {
+            return store.problem().orElse(null);
+        } catch (RuntimeException e) {
+            return "ActivityStore.problem() failed: " + e;
+        }
     }
 
     @Override

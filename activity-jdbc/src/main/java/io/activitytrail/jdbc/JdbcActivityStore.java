@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -76,24 +77,38 @@ public final class JdbcActivityStore implements ActivityStore {
     private final Statements sql;
     private final @Nullable DataSource ownedPool;
     private final @Nullable ScheduledExecutorService scheduler;
+    private final int maintenanceTimeoutSeconds;
+    private final Jdbi ownerJdbi;
+    private final Partitions partitions;
 
     private JdbcActivityStore(Builder b, String schema) {
         this.names = new TableNames(schema, b.table);
         this.sql = new Statements(names);
         this.jdbi = jdbi(b.dataSource);
-        Jdbi readJdbi = b.readDataSource == null ? jdbi : jdbi(b.readDataSource);
-        Partitions partitions = new Partitions(jdbi, sql);
+        // A Jdbi of its own even on the primary: its statements get the read timeout by default,
+        // which migrations and maintenance on the primary Jdbi must not.
+        Jdbi readJdbi = jdbi(b.readDataSource == null ? b.dataSource : b.readDataSource);
+        readJdbi.getConfig(SqlStatements.class).setQueryTimeout(seconds(b.readTimeout));
+        this.maintenanceTimeoutSeconds = seconds(b.maintenanceTimeout);
+        // Partitions, maintenance and migrations need the table's owner; rows need only the app's role.
+        this.ownerJdbi = b.ownerDataSource == null ? jdbi : jdbi(b.ownerDataSource);
+        Partitions partitions = new Partitions(ownerJdbi, sql, b.clock);
+        this.partitions = partitions;
         this.writer = new ActivityWriter(jdbi, sql, partitions, (int) b.writeTimeout.toSeconds());
-        this.reader = new ActivityReader(readJdbi, sql);
+        this.reader = new ActivityReader(readJdbi, sql, b.readTimeout.toMillis());
         this.stats = new StatsReader(readJdbi, sql, b.statsCacheTtl);
-        this.maintenance = new Maintenance(jdbi, sql, partitions, stats, b.clock, b.partitionsAhead,
-                b.scheduledRetention ? b.retention : null);
+        this.maintenance = new Maintenance(ownerJdbi, sql, partitions, stats, b.clock, b.partitionsAhead,
+                b.scheduledRetention ? b.retention : null, maintenanceTimeoutSeconds);
         this.ownedPool = b.ownedPool;
         this.scheduler = b.scheduledMaintenance ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "activity-maintenance");
             t.setDaemon(true);
             return t;
         }) : null;
+    }
+
+    private static int seconds(Duration timeout) {
+        return (int) Math.max(timeout.isZero() ? 0 : 1, timeout.toSeconds());
     }
 
     private static Jdbi jdbi(DataSource dataSource) {
@@ -240,7 +255,8 @@ public final class JdbcActivityStore implements ActivityStore {
     public long eraseUser(String userId) {
         Activity.validateUserId(userId);
         try {
-            return jdbi.withHandle(h -> h.createUpdate(sql.get("erase_user")).bind("user_id", userId).execute());
+            return jdbi.withHandle(h -> h.createUpdate(sql.get("erase_user")).setQueryTimeout(maintenanceTimeoutSeconds)
+                    .bind("user_id", userId).execute());
         } catch (JdbiException e) {
             throw SqlErrors.translate("erase a user's activities", e);
         } finally {
@@ -286,6 +302,18 @@ public final class JdbcActivityStore implements ActivityStore {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Present while partitions cannot be made (the role does not own the table, say: rows then
+     * pile up in the default partition) or the last maintenance run failed.
+     */
+    @Override
+    public Optional<String> problem() {
+        String partitionProblem = partitions.problem();
+        return Optional.ofNullable(partitionProblem != null ? partitionProblem : maintenance.lastError());
+    }
+
     /** Stops the maintenance thread and closes the pool the store made itself, if any. */
     @Override
     public void close() {
@@ -305,7 +333,7 @@ public final class JdbcActivityStore implements ActivityStore {
     private void start(Builder b) {
         if (b.migrate) {
             try {
-                new Migrator(names).migrate(jdbi);
+                new Migrator(names).migrate(ownerJdbi);
             } catch (JdbiException e) {
                 throw SqlErrors.translate("migrate " + names.qualifiedTable(), e);
             }
@@ -340,12 +368,15 @@ public final class JdbcActivityStore implements ActivityStore {
         private final DataSource dataSource;
         private final @Nullable DataSource ownedPool;
         private @Nullable DataSource readDataSource;
+        private @Nullable DataSource ownerDataSource;
         private String table = "user_activity_logs";
         private @Nullable String schema;
         private boolean migrate;
         private int partitionsAhead = 3;
         private Duration statsCacheTtl = Duration.ofMinutes(5);
         private Duration writeTimeout = Duration.ofSeconds(30);
+        private Duration readTimeout = Duration.ofSeconds(30);
+        private Duration maintenanceTimeout = Duration.ofMinutes(10);
         private boolean scheduledMaintenance = true;
         private Duration maintenanceInterval = Duration.ofHours(1);
         private Duration retention = Duration.ofDays(730);
@@ -382,6 +413,19 @@ public final class JdbcActivityStore implements ActivityStore {
         /** Where queries, stats and exports read (a streaming replica, say); default the primary. */
         public Builder readDataSource(DataSource readDataSource) {
             this.readDataSource = requireNonNull(readDataSource, "readDataSource");
+            return this;
+        }
+
+        /**
+         * A data source whose role owns the table, for what only the owner may do: migrations,
+         * making and attaching partitions, dropping them at retention. Default: the main data
+         * source. Set it when the application's role is not the owner (the usual setup when Flyway
+         * migrates as the owner): without it, partitions cannot be made, rows go to the default
+         * partition, and {@link #problem()} says so. The application's role needs SELECT, INSERT and
+         * DELETE on the table and its partitions.
+         */
+        public Builder ownerDataSource(DataSource ownerDataSource) {
+            this.ownerDataSource = requireNonNull(ownerDataSource, "ownerDataSource");
             return this;
         }
 
@@ -440,6 +484,37 @@ public final class JdbcActivityStore implements ActivityStore {
             }
             this.writeTimeout = writeTimeout;
             return this;
+        }
+
+        /**
+         * How long one read statement may run before PostgreSQL cancels it: a timeline page, its
+         * count, stats, and each fetch of an export; default 30 s. The call then fails with
+         * {@link ActivityStoreException} instead of holding a connection (and a request) for ever.
+         *
+         * @throws IllegalArgumentException unless 1 second to 1 hour
+         */
+        public Builder readTimeout(Duration readTimeout) {
+            this.readTimeout = checkTimeout("readTimeout", readTimeout);
+            return this;
+        }
+
+        /**
+         * How long one statement of an erasure or of retention (a batch of deletes, a partition
+         * drop) may run; default 10 minutes.
+         *
+         * @throws IllegalArgumentException unless 1 second to 1 hour
+         */
+        public Builder maintenanceTimeout(Duration maintenanceTimeout) {
+            this.maintenanceTimeout = checkTimeout("maintenanceTimeout", maintenanceTimeout);
+            return this;
+        }
+
+        private static Duration checkTimeout(String name, Duration timeout) {
+            requireNonNull(timeout, name);
+            if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException(name + " must be between PT1S and PT1H, but was " + timeout);
+            }
+            return timeout;
         }
 
         /** Whether the {@code activity-maintenance} daemon thread runs {@link #runMaintenance()}; default true. */

@@ -1,5 +1,6 @@
 package io.activitytrail.jdbc;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
@@ -23,7 +24,21 @@ class JdbcActivityStoreBuilderTest {
                 .hasMessageStartingWith("table must match")
                 .hasMessageContaining("but was \"logs\"; DROP TABLE users; --\"");
         assertThatThrownBy(() -> builder.table("Activity")).hasMessageContaining("but was \"Activity\"");
-        assertThatThrownBy(() -> builder.table("a".repeat(49))).hasMessageContaining("at most 48 characters");
+        assertThatThrownBy(() -> builder.table("a".repeat(35))).hasMessageContaining("at most 34 characters");
+    }
+
+    @Test
+    void shouldQuoteNamesReadFromTheCatalogSafely() {
+        assertThat(new io.activitytrail.jdbc.internal.TableNames("s", "t").qualified("odd\"name"))
+                .isEqualTo("\"s\".\"odd\"\"name\"");
+    }
+
+    @Test
+    void shouldNameTheBadValueOfTheTimeouts() {
+        assertThatThrownBy(() -> builder.readTimeout(Duration.ZERO))
+                .hasMessage("readTimeout must be between PT1S and PT1H, but was PT0S");
+        assertThatThrownBy(() -> builder.maintenanceTimeout(Duration.ofHours(2)))
+                .hasMessage("maintenanceTimeout must be between PT1S and PT1H, but was PT2H");
     }
 
     @Test

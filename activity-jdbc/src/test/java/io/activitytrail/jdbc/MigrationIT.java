@@ -125,4 +125,15 @@ class MigrationIT {
         }
         assertThat(Fixtures.count(postgres, "SELECT count(*) FROM \"" + schema + "\".activity_log_p2024_05")).isEqualTo(1);
     }
+
+    /** Regression: names of 46 to 48 characters passed validation, then V2 failed (42P07) once PostgreSQL cut them at 63. */
+    @Test
+    void shouldMigrateATableWithTheLongestNameAllowed() {
+        String table = "t".repeat(34);
+        try (JdbcActivityStore longName = Fixtures.store(postgres).table(table).migrate(true).build()) {
+            longName.write(java.util.List.of(io.activitytrail.Activity.builder("u", "long_name").build()));
+            org.assertj.core.api.Assertions.assertThat(longName.query(io.activitytrail.ActivityQuery.forUser("u").build())
+                    .activities()).hasSize(1);
+        }
+    }
 }

@@ -29,10 +29,13 @@ public final class ActivityReader {
 
     private final Jdbi jdbi;
     private final Statements sql;
+    private final long statementTimeoutMillis;
 
-    public ActivityReader(Jdbi jdbi, Statements sql) {
+    /** @param jdbi reads with its default query timeout set to the store's read timeout */
+    public ActivityReader(Jdbi jdbi, Statements sql, long statementTimeoutMillis) {
         this.jdbi = jdbi;
         this.sql = sql;
+        this.statementTimeoutMillis = statementTimeoutMillis;
     }
 
     /** A statement with named parameters, as the store runs it; public so tests can EXPLAIN it. */
@@ -56,11 +59,16 @@ public final class ActivityReader {
                 + " ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset", params);
     }
 
-    /** The total of a numbered page. */
+    /** Numbered pages count at most this many matches; past it the total is reported as capped ("10,000+"). */
+    public static final int COUNT_CAP = 10_000;
+
+    /** The total of a numbered page, counted up to one past {@link #COUNT_CAP}. */
     public Sql count(ActivityQuery q) {
         Map<String, Object> params = new LinkedHashMap<>();
         String where = where(q, params);
-        return new Sql("SELECT count(*) FROM " + sql.names().qualifiedTable() + where, params);
+        params.put("count_cap", COUNT_CAP + 1);
+        return new Sql("SELECT count(*) FROM (SELECT 1 FROM " + sql.names().qualifiedTable() + where
+                + " LIMIT :count_cap) matching", params);
     }
 
     public ActivityPage query(ActivityQuery q) {
@@ -69,10 +77,12 @@ public final class ActivityReader {
             Sql count = count(q);
             Sql rows = numbered(q);
             return jdbi.withHandle(h -> {
-                long total = bindAll(h.createQuery(count.text()), count.params()).mapTo(Long.class).one();
-                List<Activity> activities = (long) (page - 1) * q.limit() >= total ? List.of()
+                long counted = bindAll(h.createQuery(count.text()), count.params()).mapTo(Long.class).one();
+                boolean capped = counted > COUNT_CAP;
+                long total = Math.min(counted, COUNT_CAP);
+                List<Activity> activities = !capped && (long) (page - 1) * q.limit() >= total ? List.of()
                         : bindAll(h.createQuery(rows.text()), rows.params()).map(MAPPER).list();
-                return ActivityPage.ofNumbered(activities, page, q.limit(), total);
+                return ActivityPage.ofNumbered(activities, page, q.limit(), total, capped);
             });
         }
         Sql keyset = keyset(q);
@@ -142,6 +152,8 @@ public final class ActivityReader {
     public long export(String userId, Consumer<? super Activity> sink) {
         return jdbi.inTransaction(h -> {
             h.execute("SET TRANSACTION READ ONLY");
+            // Each fetch of the cursor is a statement of its own: the read timeout bounds each one.
+            h.execute("SET LOCAL statement_timeout = " + statementTimeoutMillis);
             ResultIterable<Activity> rows = h.createQuery(sql.get("export"))
                     .bind("user_id", userId)
                     .setFetchSize(EXPORT_FETCH_SIZE)

@@ -37,8 +37,13 @@ public final class Maintenance {
     private final @Nullable Duration retention;
     private final String instance;
 
+    private final int statementTimeoutSeconds;
+    /** The error of the last maintenance run, or null when it went well; for health. */
+    private volatile @Nullable String lastError;
+
     public Maintenance(Jdbi jdbi, Statements sql, Partitions partitions, StatsReader stats, Clock clock,
-            int partitionsAhead, @Nullable Duration retention) {
+            int partitionsAhead, @Nullable Duration retention, int statementTimeoutSeconds) {
+        this.statementTimeoutSeconds = statementTimeoutSeconds;
         this.jdbi = jdbi;
         this.sql = sql;
         this.partitions = partitions;
@@ -47,6 +52,10 @@ public final class Maintenance {
         this.partitionsAhead = partitionsAhead;
         this.retention = retention;
         this.instance = instanceName();
+    }
+
+    public @Nullable String lastError() {
+        return lastError;
     }
 
     /** Creates partitions ahead without the maintenance lock (partition creation has its own). */
@@ -89,6 +98,7 @@ public final class Maintenance {
                     sql.names().qualifiedTable(), created, moved, retained == null ? ""
                             : ", retention dropped " + retained.droppedPartitions() + " and removed "
                                     + retained.deletedRows() + " rows older than " + retained.cutoff());
+            lastError = error == null ? null : "maintenance of " + sql.names().qualifiedTable() + " failed: " + error;
             if (error != null) {
                 throw new ActivityStoreException("maintenance failed: " + error);
             }
@@ -121,8 +131,7 @@ public final class Maintenance {
         for (Partitions.Partition p : partitions.list(h)) {
             String qualified = sql.names().qualified(p.name());
             if (!p.isDefault() && p.upper() != null && !p.upper().isAfter(cutoff)) {
-                long rows = h.createQuery(sql.get("count_rows", Map.of("partition", qualified)))
-                        .mapTo(Long.class).one();
+                long rows = rowsOf(h, qualified);
                 h.useTransaction(t -> {
                     t.execute("SET LOCAL lock_timeout = '" + Partitions.LOCK_TIMEOUT + "'");
                     t.execute(sql.get("drop_partition", Map.of("partition", qualified)));
@@ -143,15 +152,30 @@ public final class Maintenance {
     private long deleteOlder(Handle h, String partition, Instant cutoff) {
         String delete = sql.get("delete_older_batch", Map.of("partition", partition));
         long total = 0;
-        int n;
+        long fromBlock = 0;
+        List<Long> blocks;
         do {
-            n = h.createUpdate(delete)
+            blocks = h.createQuery(delete)
+                    .setQueryTimeout(statementTimeoutSeconds)
                     .bind("cutoff", cutoff.atOffset(ZoneOffset.UTC))
+                    .bind("from_ctid", "(" + fromBlock + ",0)")
                     .bind("batch", DELETE_BATCH)
-                    .execute();
-            total += n;
-        } while (n == DELETE_BATCH);
+                    .mapTo(Long.class)
+                    .list();
+            total += blocks.size();
+            for (long block : blocks) {
+                fromBlock = Math.max(fromBlock, block);
+            }
+        } while (blocks.size() == DELETE_BATCH);
         return total;
+    }
+
+    /** Rows of a partition about to be dropped: the planner's estimate, counted only when it has none. */
+    private long rowsOf(Handle h, String qualified) {
+        long estimate = h.createQuery(sql.get("estimated_rows")).bind("partition", qualified).mapTo(Long.class)
+                .findOne().orElse(-1L);
+        return estimate >= 0 ? estimate
+                : h.createQuery(sql.get("count_rows", Map.of("partition", qualified))).mapTo(Long.class).one();
     }
 
     private void unlock(Handle h) {

@@ -33,14 +33,28 @@ public final class Partitions {
     /** One partition as the catalog describes it; bounds are null for the default partition. */
     public record Partition(String name, boolean isDefault, @Nullable Instant lower, @Nullable Instant upper) {}
 
+    /** Months a write may make a partition for on demand, around the current one; others use the default partition. */
+    static final int ON_DEMAND_YEARS_BACK = 25;
+    static final int ON_DEMAND_YEARS_AHEAD = 5;
+
     private final Jdbi jdbi;
     private final Statements sql;
+    private final java.time.Clock clock;
+    /** Why the last partition could not be made (no privilege, say), until one is made again; for health. */
+    private volatile @Nullable String problem;
     private final Set<YearMonth> known = ConcurrentHashMap.newKeySet();
     private final Map<YearMonth, Long> failedAt = new ConcurrentHashMap<>();
 
-    public Partitions(Jdbi jdbi, Statements sql) {
+    /** @param jdbi on the data source that owns the table (partitions are made and attached by its owner) */
+    public Partitions(Jdbi jdbi, Statements sql, java.time.Clock clock) {
         this.jdbi = jdbi;
         this.sql = sql;
+        this.clock = clock;
+    }
+
+    /** The standing failure to make partitions, if any (cleared once one is made). */
+    public @Nullable String problem() {
+        return problem;
     }
 
     public static YearMonth monthOf(Instant instant) {
@@ -90,8 +104,14 @@ public final class Partitions {
     public void ensureFor(Collection<Instant> createdAts) {
         Set<YearMonth> missing = new TreeSet<>();
         long now = System.nanoTime();
+        YearMonth current = monthOf(clock.instant());
         for (Instant at : createdAts) {
             YearMonth m = monthOf(at);
+            if (m.isBefore(current.minusYears(ON_DEMAND_YEARS_BACK)) || m.isAfter(current.plusYears(ON_DEMAND_YEARS_AHEAD))) {
+                // Far-off timestamps (typos, bad clocks) go to the default partition: they must not
+                // fill the catalog with a partition each.
+                continue;
+            }
             Long failed = failedAt.get(m);
             if (!known.contains(m) && (failed == null || now - failed > RETRY_AFTER_NANOS)) {
                 missing.add(m);
@@ -113,6 +133,10 @@ public final class Partitions {
             if (SqlErrors.isRowError(e) || isPermanentDdlError(e)) {
                 // Not again for every batch: a held lock would make each one wait the lock timeout.
                 missing.forEach(m -> failedAt.put(m, now));
+                problem = "cannot create partitions " + missing + " of " + sql.names().qualifiedTable() + " ("
+                        + SqlErrors.reason(e) + "); rows go to the default partition"
+                        + ("42501".equals(SqlErrors.sqlState(e)) ? ". The role does not own the table: give the store "
+                                + "an ownerDataSource, or run maintenance as the owner" : "");
                 LOG.warn("Cannot create partitions {} of {} ({}); rows go to the default partition",
                         missing, sql.names().qualifiedTable(), SqlErrors.reason(e));
                 return;
@@ -188,18 +212,21 @@ public final class Partitions {
             boolean inDefault = h.createQuery(sql.get("default_has_rows_in"))
                     .bind("from", from).bind("to", to).mapTo(Boolean.class).one();
             if (!inDefault) {
-                h.execute(sql.get("create_partition", values));
+                h.execute(sql.get("create_partition_table", values));
+                h.execute(sql.get("attach_partition", values));
                 return new CreateResult(name, true, 0);
             }
             h.execute(sql.get("lock_default"));
             h.createUpdate(sql.get("stash_default_rows")).bind("from", from).bind("to", to).execute();
             int moved = h.createUpdate(sql.get("delete_default_rows")).bind("from", from).bind("to", to).execute();
-            h.execute(sql.get("create_partition", values));
+            h.execute(sql.get("create_partition_table", values));
+            h.execute(sql.get("attach_partition", values));
             h.execute(sql.get("restore_stashed_rows"));
             return new CreateResult(name, true, moved);
         });
         known.add(month);
         failedAt.remove(month);
+        problem = null;
         if (result.created()) {
             if (result.moved() > 0) {
                 LOG.info("Created partition {} and moved {} rows into it from the default partition", name, result.moved());
