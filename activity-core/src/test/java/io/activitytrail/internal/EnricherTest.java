@@ -1,5 +1,6 @@
 package io.activitytrail.internal;
 
+import io.activitytrail.testing.CountingListener;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.activitytrail.Activity;

@@ -6,7 +6,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.activitytrail.Activity;
 import io.activitytrail.ActivityTrail;
-import io.activitytrail.internal.CountingListener;
+import io.activitytrail.testing.CountingListener;
 import io.activitytrail.jdbc.JdbcActivityStore;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.activitytrail.jdbc.pipeline;
 
-import io.activitytrail.internal.CountingListener;
+import io.activitytrail.testing.CountingListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package io.activitytrail.internal;
+package io.activitytrail.testing;
 
 import io.activitytrail.Activity;
 import io.activitytrail.MetricsListener;
@@ -73,7 +73,7 @@ public class CountingListener implements MetricsListener {
         enrichmentFailures.increment();
     }
 
-    long dropped(String reason) {
+    public long dropped(String reason) {
         LongAdder n = droppedByReason.get(reason);
         return n == null ? 0 : n.sum();
     }
