@@ -91,8 +91,9 @@ public final class RequestLogger {
 
     public void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (request.getAttribute(SEEN_ATTRIBUTE) != null) {
-            chain.doFilter(request, response);
+        Object seen = request.getAttribute(SEEN_ATTRIBUTE);
+        if (seen != null) {
+            passThrough(seen, request, response, chain);
             return;
         }
         @Nullable Capture capture = null;
@@ -120,13 +121,33 @@ public final class RequestLogger {
             mdcRestore(mdcKey, previousMdc);
             try {
                 if (thrown == null && request.isAsyncStarted()) {
-                    request.getAsyncContext().addListener(new CompletionListener(capture), request, response);
+                    CompletionListener listener = new CompletionListener(capture);
+                    request.getAsyncContext().addListener(listener, request, response);
+                    request.setAttribute(SEEN_ATTRIBUTE, listener);
                 } else {
                     finish(capture, request, thrown != null ? 500 : response.getStatus(), thrown, false);
                 }
             } catch (RuntimeException e) {
                 failed("logging the request", e);
             }
+        }
+    }
+
+    /**
+     * A later dispatch of a request already seen. An async dispatch that throws is noted for the
+     * pending log: not every container reports it to AsyncListener.onError (Jetty does not).
+     */
+    private static void passThrough(Object seen, HttpServletRequest request, HttpServletResponse response,
+            FilterChain chain) throws IOException, ServletException {
+        if (!(seen instanceof CompletionListener listener)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        try {
+            chain.doFilter(request, response);
+        } catch (IOException | ServletException | RuntimeException | Error e) {
+            listener.noteError(e);
+            throw e;
         }
     }
 
@@ -378,7 +399,16 @@ public final class RequestLogger {
 
         @Override
         public void onError(AsyncEvent event) {
-            error = event.getThrowable();
+            Throwable t = event.getThrowable();
+            if (t != null) {
+                noteError(t);
+            }
+        }
+
+        void noteError(Throwable t) {
+            if (error == null) {
+                error = t;
+            }
         }
 
         @Override
