@@ -15,7 +15,7 @@ public final class Cidr {
 
     /** The network written as {@code address[/prefix]}, or null when it is not one. */
     public static @Nullable Cidr parse(String text) {
-        String s = text.trim();
+        String s = IpAddresses.strip(text);
         int slash = s.indexOf('/');
         String address = slash < 0 ? s : s.substring(0, slash);
         if (address.startsWith("[") || (address.indexOf(':') >= 0 && address.indexOf(':') == address.lastIndexOf(':'))) {

@@ -71,7 +71,7 @@ public final class ClientIpResolver {
         String[] entries = header.split(",", -1);
         byte[] lastKnown = peer;
         for (int i = entries.length - 1; i >= 0; i--) {
-            String entry = entries[i].trim();
+            String entry = IpAddresses.strip(entries[i]);
             if (entry.isEmpty()) {
                 continue;
             }
@@ -143,12 +143,12 @@ public final class ClientIpResolver {
                     if (!inValue) {
                         return null; // a pair without '='
                     }
-                    String pairName = name.toString().trim();
+                    String pairName = IpAddresses.strip(name.toString());
                     if (pairName.equalsIgnoreCase("for")) {
                         if (forValue != null) {
                             return null; // two for= in one element
                         }
-                        forValue = wasQuoted ? value.toString() : value.toString().trim();
+                        forValue = wasQuoted ? value.toString() : IpAddresses.strip(value.toString());
                     }
                     elementEmpty = false;
                 }
@@ -187,7 +187,7 @@ public final class ClientIpResolver {
 
     /** A {@code for=} node: IPv4, {@code [IPv6]}, either with a port, the port maybe obfuscated. */
     static byte @Nullable [] parseNode(String node) {
-        String s = node.trim();
+        String s = IpAddresses.strip(node);
         if (s.startsWith("[")) {
             int close = s.indexOf(']');
             if (close < 0 || !isNodePort(s.substring(close + 1))) {

@@ -19,7 +19,7 @@ public final class IpAddresses {
         if (text == null) {
             return null;
         }
-        String s = text.trim();
+        String s = strip(text);
         if (s.isEmpty() || s.length() > 64) {
             return null;
         }
@@ -92,6 +92,19 @@ public final class IpAddresses {
             out.append(Integer.toHexString(groups[i]));
         }
         return out.toString();
+    }
+
+    /** Only spaces and tabs (optional whitespace in HTTP): {@code trim()} would also take NUL and other controls. */
+    static String strip(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && (s.charAt(start) == ' ' || s.charAt(start) == '\t')) {
+            start++;
+        }
+        while (end > start && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        return s.substring(start, end);
     }
 
     private static boolean isPort(String colonAndDigits) {
