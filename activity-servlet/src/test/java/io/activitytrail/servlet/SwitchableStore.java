@@ -1,0 +1,56 @@
+package io.activitytrail.servlet;
+
+import io.activitytrail.Activity;
+import io.activitytrail.ActivityPage;
+import io.activitytrail.ActivityQuery;
+import io.activitytrail.ActivityStats;
+import io.activitytrail.ActivityStore;
+import io.activitytrail.ActivityStoreException;
+import io.activitytrail.RetentionResult;
+import io.activitytrail.WriteResult;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** A store that fails every write while {@link #down} is set, so the trail spools to disk. */
+final class SwitchableStore implements ActivityStore {
+    private final ActivityStore delegate;
+    volatile boolean down;
+
+    SwitchableStore(ActivityStore delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public WriteResult write(List<Activity> batch) {
+        if (down) {
+            throw new ActivityStoreException("store switched off by the test");
+        }
+        return delegate.write(batch);
+    }
+
+    @Override
+    public ActivityPage query(ActivityQuery query) {
+        return delegate.query(query);
+    }
+
+    @Override
+    public ActivityStats stats(String userId, Instant from, Instant to) {
+        return delegate.stats(userId, from, to);
+    }
+
+    @Override
+    public long export(String userId, Consumer<? super Activity> sink) {
+        return delegate.export(userId, sink);
+    }
+
+    @Override
+    public long eraseUser(String userId) {
+        return delegate.eraseUser(userId);
+    }
+
+    @Override
+    public RetentionResult applyRetention(Instant cutoff) {
+        return delegate.applyRetention(cutoff);
+    }
+}

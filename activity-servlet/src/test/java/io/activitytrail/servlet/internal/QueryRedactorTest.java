@@ -1,0 +1,34 @@
+package io.activitytrail.servlet.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.activitytrail.servlet.FilterSettings;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class QueryRedactorTest {
+    private final QueryRedactor redactor = new QueryRedactor(FilterSettings.DEFAULT_SECRET_QUERY_KEYS);
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "token=abc | token=***",
+        "page=2&token=abc&sort=asc | page=2&token=***&sort=asc",
+        "password=x&passwd=y&pwd=z | password=***&passwd=***&pwd=***",
+        "access_token=a&refresh-token=b&X-Auth-Token=c | access_token=***&refresh-token=***&X-Auth-Token=***",
+        "api_key=a&apiKey=b&APIKEY=c&x-api-key=d | api_key=***&apiKey=***&APIKEY=***&x-api-key=***",
+        "client_secret=s&authorization=Bearer+x&cookie=c | client_secret=***&authorization=***&cookie=***",
+        "jsessionid=1&session_id=2 | jsessionid=***&session_id=***",
+        "credit_card=4111&card_number=4111&cardNumber=4111&cvv=1&cvc=2&ssn=3 | credit_card=***&card_number=***&cardNumber=***&cvv=***&cvc=***&ssn=***",
+        "%74oken=abc | %74oken=***",
+        "q=token&page=1 | q=token&page=1",
+        "token | token",
+        "token= | token=***",
+        "a=1&&b=2 | a=1&&b=2",
+        "'' | ''",
+        "jwt=eyJ&signature=x | jwt=***&signature=***",
+        "token=a=b=c | token=***",
+    })
+    void shouldReplaceValuesOfSecretLookingKeysOnly(String query, String expected) {
+        assertThat(redactor.redact(query)).isEqualTo(expected);
+    }
+}
