@@ -13,8 +13,13 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /** A store that takes every batch and keeps nothing: isolates the pipeline from the database. */
-final class DiscardingStore implements ActivityStore {
+public final class DiscardingStore implements ActivityStore {
     final LongAdder written = new LongAdder();
+
+    /** Activities taken so far. */
+    public long written() {
+        return written.sum();
+    }
 
     @Override
     public WriteResult write(List<Activity> batch) {

@@ -1,14 +1,8 @@
 package io.activitytrail.benchmarks.servlet;
 
-import io.activitytrail.Activity;
-import io.activitytrail.ActivityPage;
-import io.activitytrail.ActivityQuery;
-import io.activitytrail.ActivityStats;
-import io.activitytrail.ActivityStore;
 import io.activitytrail.ActivityTrail;
+import io.activitytrail.benchmarks.pipeline.DiscardingStore;
 import io.activitytrail.PipelineHealth;
-import io.activitytrail.RetentionResult;
-import io.activitytrail.WriteResult;
 import io.activitytrail.servlet.ActivityFilter;
 import io.activitytrail.servlet.FilterSettings;
 import jakarta.servlet.FilterChain;
@@ -18,12 +12,8 @@ import jakarta.servlet.ServletResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -80,7 +70,7 @@ public class FilterOverheadBenchmark {
     @Param({"300"})
     public int pauseTokens;
 
-    private final LongAdder written = new LongAdder();
+    private final DiscardingStore store = new DiscardingStore();
     private Path spoolDir;
     private ActivityTrail trail;
     private ActivityFilter filter;
@@ -105,7 +95,7 @@ public class FilterOverheadBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         spoolDir = Files.createTempDirectory("bench-spool");
-        trail = ActivityTrail.builder().store(new Discarding(written)).spoolDirectory(spoolDir).build();
+        trail = ActivityTrail.builder().store(store).spoolDirectory(spoolDir).build();
         filter = new ActivityFilter(trail, FilterSettings.builder().trustedProxies("10.0.0.0/8").build());
         servlet = (request, response) -> ((BenchResponse) response).setStatus(200);
         logged = new BenchRequest("/orders/17", HEADERS);
@@ -119,7 +109,7 @@ public class FilterOverheadBenchmark {
         PipelineHealth health = trail.health();
         trail.close();
         System.out.println();
-        System.out.println("filter: failures=" + filter.failures() + " written=" + written.sum() + " dropped="
+        System.out.println("filter: failures=" + filter.failures() + " written=" + store.written() + " dropped="
                 + health.dropped() + " spoolBytes=" + health.spoolBytes() + " status=" + health.status());
         try (var files = Files.walk(spoolDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -145,42 +135,4 @@ public class FilterOverheadBenchmark {
     }
 
     /** Takes every batch and keeps nothing: isolates the filter and the hand-off from any database. */
-    private static final class Discarding implements ActivityStore {
-        private final LongAdder written;
-
-        Discarding(LongAdder written) {
-            this.written = written;
-        }
-
-        @Override
-        public WriteResult write(List<Activity> batch) {
-            written.add(batch.size());
-            return WriteResult.inserted(batch.size());
-        }
-
-        @Override
-        public ActivityPage query(ActivityQuery query) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ActivityStats stats(String userId, Instant from, Instant to) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public long export(String userId, Consumer<? super Activity> sink) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public long eraseUser(String userId) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public RetentionResult applyRetention(Instant cutoff) {
-            throw new UnsupportedOperationException();
-        }
-    }
 }
