@@ -53,7 +53,11 @@ final class RejectedLog {
         }
         ByteArrayOutputStream lines = new ByteArrayOutputStream();
         try {
+            Files.createDirectories(directory);
+            long room = maxBytes - totalBytes();
+            int kept = 0;
             for (RejectedActivity r : rejected) {
+                int before = lines.size();
                 try (JsonGenerator json = ActivityJson.generator(lines)) {
                     json.writeStartObject();
                     json.writeStringField("rejected_at", clock.instant().toString());
@@ -63,11 +67,18 @@ final class RejectedLog {
                     json.writeEndObject();
                 }
                 lines.write('\n');
+                if (lines.size() > room) {
+                    // Full: this line and the rest are counted (by the caller) but not kept.
+                    byte[] fits = java.util.Arrays.copyOf(lines.toByteArray(), before);
+                    lines.reset();
+                    lines.write(fits);
+                    LOG.warn("rejected-full", "The rejected files in " + directory + " hold their limit of " + maxBytes
+                            + " bytes; " + (rejected.size() - kept) + " rejected activities are counted but not set aside");
+                    break;
+                }
+                kept++;
             }
-            Files.createDirectories(directory);
-            if (totalBytes() + lines.size() > maxBytes) {
-                LOG.warn("rejected-full", "The rejected files in " + directory + " hold " + maxBytes
-                        + " bytes or more; " + rejected.size() + " rejected activities are counted but not set aside");
+            if (lines.size() == 0) {
                 return;
             }
             Path file = directory.resolve(fileName(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC)));

@@ -798,6 +798,27 @@ class DefaultActivityTrailTest {
         assertThat(rejectedLines()).hasSize(1);
     }
 
+    /** Regression: rejected files had no size bound. */
+    @Test
+    void shouldStopSettingAsideOnceTheRejectedFilesHoldATenthOfTheSpool() throws IOException {
+        ActivityTrail trail = start(builder().spoolMaxBytes(640 * 1024)); // rejected files: 64 KiB at most
+        for (int i = 0; i < 40; i++) {
+            trail.log(Activity.builder("user-1", "test_action")
+                    .metadata(Map.of(FlakyStore.POISON, true, "padding", "p".repeat(4_000))).build());
+        }
+        trail.flush();
+
+        long bytes = 0;
+        try (var files = Files.newDirectoryStream(spoolDir, "rejected-*.ndjson")) {
+            for (Path file : files) {
+                bytes += Files.size(file);
+            }
+        }
+        assertThat(trail.health().rejected()).isEqualTo(40);
+        assertThat(bytes).isLessThanOrEqualTo(64 * 1024);
+        assertThat(rejectedLines()).hasSizeBetween(1, 39);
+    }
+
     /** Regression: an I/O error while erasing the set-aside rows was swallowed, and the erasure reported as done. */
     @Test
     void shouldFailTheErasureWhenTheSetAsideActivitiesCannotBeErased() throws IOException {
