@@ -239,7 +239,8 @@ abstract class ActivityFilterBehaviour {
 
         Activity a = loggedOnce(signedIn("/include")).get(0);
 
-        assertThat(a.metadata()).containsEntry("path", "/include");
+        assertThat(a.metadata()).containsEntry("path", "/include").containsEntry("status", 200)
+                .doesNotContainKey("exception");
     }
 
     @Test

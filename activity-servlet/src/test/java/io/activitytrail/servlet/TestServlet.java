@@ -25,7 +25,9 @@ final class TestServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
-        String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
+        // In an include, getPathInfo() is still the including request's: the included path is an attribute.
+        Object included = request.getAttribute(jakarta.servlet.RequestDispatcher.INCLUDE_PATH_INFO);
+        String path = included instanceof String s ? s : request.getPathInfo() == null ? "/" : request.getPathInfo();
         if (request.getDispatcherType() == jakarta.servlet.DispatcherType.REQUEST) {
             handled.incrementAndGet();
         }
