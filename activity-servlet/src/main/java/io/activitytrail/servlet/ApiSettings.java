@@ -1,0 +1,212 @@
+package io.activitytrail.servlet;
+
+import static java.util.Objects.requireNonNull;
+
+import io.activitytrail.UserResolver;
+import jakarta.servlet.http.HttpServletRequest;
+import java.security.Principal;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Settings of {@link ActivityApiServlet}; immutable and thread-safe. Made with {@link #builder()},
+ * whose setters check each value at once and name it in the exception.
+ *
+ * <table>
+ *   <caption>Settings and defaults</caption>
+ *   <tr><th>setting</th><th>default</th></tr>
+ *   <tr><td>{@link Builder#basePath basePath}</td><td>{@code /api/profile/activity}: where the host maps the servlet (as {@code basePath + "/*"})</td></tr>
+ *   <tr><td>{@link Builder#userResolver userResolver}</td><td>the name of {@code request.getUserPrincipal()}</td></tr>
+ *   <tr><td>{@link Builder#maxBodyBytes maxBodyBytes}</td><td>64 KiB (body of {@code POST /log})</td></tr>
+ *   <tr><td>{@link Builder#logActionAllowed logActionAllowed}</td><td>actions that start with {@code client.}</td></tr>
+ *   <tr><td>{@link Builder#readLimit readLimit}</td><td>120 calls per caller per minute (timelines, stats)</td></tr>
+ *   <tr><td>{@link Builder#exportLimit exportLimit}</td><td>10 per caller per minute</td></tr>
+ *   <tr><td>{@link Builder#logLimit logLimit}</td><td>60 per caller per minute ({@code POST /log})</td></tr>
+ *   <tr><td>{@link Builder#rateLimitWindow rateLimitWindow}</td><td>1 minute</td></tr>
+ *   <tr><td>{@link Builder#healthOpen healthOpen}</td><td>false: {@code GET /health} for admins only</td></tr>
+ * </table>
+ */
+public final class ApiSettings {
+    /** The default base path. */
+    public static final String DEFAULT_BASE_PATH = "/api/profile/activity";
+
+    private static final UserResolver<HttpServletRequest> PRINCIPAL = request -> {
+        Principal principal = request.getUserPrincipal();
+        return principal == null ? Optional.empty() : Optional.ofNullable(principal.getName()).filter(n -> !n.isBlank());
+    };
+
+    private final String basePath;
+    private final UserResolver<HttpServletRequest> userResolver;
+    private final int maxBodyBytes;
+    private final Predicate<String> logActionAllowed;
+    private final int readLimit;
+    private final int exportLimit;
+    private final int logLimit;
+    private final Duration rateLimitWindow;
+    private final boolean healthOpen;
+
+    private ApiSettings(Builder b) {
+        basePath = b.basePath;
+        userResolver = b.userResolver;
+        maxBodyBytes = b.maxBodyBytes;
+        logActionAllowed = b.logActionAllowed;
+        readLimit = b.readLimit;
+        exportLimit = b.exportLimit;
+        logLimit = b.logLimit;
+        rateLimitWindow = b.rateLimitWindow;
+        healthOpen = b.healthOpen;
+    }
+
+    /** The defaults listed above. */
+    public static ApiSettings defaults() {
+        return builder().build();
+    }
+
+    /** A builder with the defaults listed above. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Where the host maps the servlet, without a trailing slash. */
+    public String basePath() {
+        return basePath;
+    }
+
+    /** The URL pattern to map the servlet at: {@code basePath() + "/*"}. */
+    public String urlPattern() {
+        return basePath + "/*";
+    }
+
+    public UserResolver<HttpServletRequest> userResolver() {
+        return userResolver;
+    }
+
+    public int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    public Predicate<String> logActionAllowed() {
+        return logActionAllowed;
+    }
+
+    public int readLimit() {
+        return readLimit;
+    }
+
+    public int exportLimit() {
+        return exportLimit;
+    }
+
+    public int logLimit() {
+        return logLimit;
+    }
+
+    public Duration rateLimitWindow() {
+        return rateLimitWindow;
+    }
+
+    public boolean healthOpen() {
+        return healthOpen;
+    }
+
+    /** Builds {@link ApiSettings}; not thread-safe. */
+    public static final class Builder {
+        private String basePath = DEFAULT_BASE_PATH;
+        private UserResolver<HttpServletRequest> userResolver = PRINCIPAL;
+        private int maxBodyBytes = 64 * 1024;
+        private Predicate<String> logActionAllowed = action -> action.startsWith("client.");
+        private int readLimit = 120;
+        private int exportLimit = 10;
+        private int logLimit = 60;
+        private Duration rateLimitWindow = Duration.ofMinutes(1);
+        private boolean healthOpen;
+
+        private Builder() {}
+
+        /**
+         * Where the host maps the servlet: starts with {@code /}, no trailing slash, no wildcard.
+         *
+         * @throws IllegalArgumentException when it is not such a path
+         */
+        public Builder basePath(String basePath) {
+            requireNonNull(basePath, "basePath");
+            if (!basePath.matches("(/[A-Za-z0-9._~-]+)+")) {
+                throw new IllegalArgumentException("basePath must be a path such as /api/profile/activity "
+                        + "(starting with /, no trailing slash, no wildcard), but was \"" + basePath + "\"");
+            }
+            this.basePath = basePath;
+            return this;
+        }
+
+        /** Who the caller is; an empty result is answered with 401. Called on the request thread. */
+        public Builder userResolver(UserResolver<HttpServletRequest> userResolver) {
+            this.userResolver = requireNonNull(userResolver, "userResolver");
+            return this;
+        }
+
+        /** @throws IllegalArgumentException unless between 1 KiB and 1 MiB */
+        public Builder maxBodyBytes(int maxBodyBytes) {
+            if (maxBodyBytes < 1024 || maxBodyBytes > 1024 * 1024) {
+                throw new IllegalArgumentException("maxBodyBytes must be between 1024 and 1048576, but was " + maxBodyBytes);
+            }
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        /**
+         * Which actions {@code POST /log} accepts (after the action passed the rules of
+         * {@code Activity}). Keep host actions such as {@code login} out, or anyone can forge them
+         * in their own history.
+         */
+        public Builder logActionAllowed(Predicate<String> logActionAllowed) {
+            this.logActionAllowed = requireNonNull(logActionAllowed, "logActionAllowed");
+            return this;
+        }
+
+        /** Timeline and stats calls per caller per window. @throws IllegalArgumentException unless 1 to 1000000 */
+        public Builder readLimit(int readLimit) {
+            this.readLimit = checkLimit("readLimit", readLimit);
+            return this;
+        }
+
+        /** Export calls per caller per window. @throws IllegalArgumentException unless 1 to 1000000 */
+        public Builder exportLimit(int exportLimit) {
+            this.exportLimit = checkLimit("exportLimit", exportLimit);
+            return this;
+        }
+
+        /** {@code POST /log} calls per caller per window. @throws IllegalArgumentException unless 1 to 1000000 */
+        public Builder logLimit(int logLimit) {
+            this.logLimit = checkLimit("logLimit", logLimit);
+            return this;
+        }
+
+        /** The window of every limit; tokens refill evenly across it. @throws IllegalArgumentException unless 1 second to 1 day */
+        public Builder rateLimitWindow(Duration rateLimitWindow) {
+            requireNonNull(rateLimitWindow, "rateLimitWindow");
+            if (rateLimitWindow.compareTo(Duration.ofSeconds(1)) < 0 || rateLimitWindow.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("rateLimitWindow must be between PT1S and P1D, but was " + rateLimitWindow);
+            }
+            this.rateLimitWindow = rateLimitWindow;
+            return this;
+        }
+
+        /** Whether {@code GET /health} answers any caller, signed in or not (default: admins only). */
+        public Builder healthOpen(boolean healthOpen) {
+            this.healthOpen = healthOpen;
+            return this;
+        }
+
+        public ApiSettings build() {
+            return new ApiSettings(this);
+        }
+
+        private static int checkLimit(String name, int value) {
+            if (value < 1 || value > 1_000_000) {
+                throw new IllegalArgumentException(name + " must be between 1 and 1000000, but was " + value);
+            }
+            return value;
+        }
+    }
+}

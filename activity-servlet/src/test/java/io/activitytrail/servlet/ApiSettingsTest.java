@@ -1,0 +1,42 @@
+package io.activitytrail.servlet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ApiSettingsTest {
+    @Test
+    void shouldHaveTheDocumentedDefaults() {
+        ApiSettings s = ApiSettings.defaults();
+
+        assertThat(s.basePath()).isEqualTo("/api/profile/activity");
+        assertThat(s.urlPattern()).isEqualTo("/api/profile/activity/*");
+        assertThat(s.maxBodyBytes()).isEqualTo(64 * 1024);
+        assertThat(s.readLimit()).isEqualTo(120);
+        assertThat(s.exportLimit()).isEqualTo(10);
+        assertThat(s.logLimit()).isEqualTo(60);
+        assertThat(s.rateLimitWindow()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(s.healthOpen()).isFalse();
+        assertThat(s.logActionAllowed().test("client.clicked")).isTrue();
+        assertThat(s.logActionAllowed().test("login")).isFalse();
+    }
+
+    @Test
+    void shouldNameTheBadValue() {
+        assertThatThrownBy(() -> ApiSettings.builder().basePath("/api/")).hasMessageContaining("basePath").hasMessageContaining("/api/");
+        assertThatThrownBy(() -> ApiSettings.builder().basePath("api")).hasMessageContaining("\"api\"");
+        assertThatThrownBy(() -> ApiSettings.builder().basePath("/api/*")).hasMessageContaining("basePath");
+        assertThatThrownBy(() -> ApiSettings.builder().maxBodyBytes(10)).hasMessage("maxBodyBytes must be between 1024 and 1048576, but was 10");
+        assertThatThrownBy(() -> ApiSettings.builder().readLimit(0)).hasMessage("readLimit must be between 1 and 1000000, but was 0");
+        assertThatThrownBy(() -> ApiSettings.builder().exportLimit(-1)).hasMessageContaining("exportLimit");
+        assertThatThrownBy(() -> ApiSettings.builder().logLimit(0)).hasMessageContaining("logLimit");
+        assertThatThrownBy(() -> ApiSettings.builder().rateLimitWindow(Duration.ZERO)).hasMessageContaining("rateLimitWindow").hasMessageContaining("PT0S");
+    }
+
+    @Test
+    void shouldRefuseBlankRoleNames() {
+        assertThatThrownBy(() -> AccessPolicy.roles(" ", "support", "p")).hasMessageContaining("adminRole");
+    }
+}
