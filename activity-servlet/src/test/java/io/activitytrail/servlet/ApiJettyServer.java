@@ -9,7 +9,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /** Jetty 12.1 (ee10) on a random port with the test authentication filter and the API servlet. */
-final class ApiJettyServer implements AutoCloseable {
+final class ApiJettyServer implements ApiServer {
     private final Server server = new Server();
     private final int port;
 
@@ -28,12 +28,18 @@ final class ApiJettyServer implements AutoCloseable {
         port = connector.getLocalPort();
     }
 
-    int port() {
+    @Override
+    public int port() {
         return port;
     }
 
     @Override
     public void close() throws Exception {
         server.stop();
+    }
+
+    @Override
+    public String toString() {
+        return "Jetty";
     }
 }

@@ -33,18 +33,19 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The JSON API on a real Jetty with a real HTTP client; authentication is simulated by
+ * The JSON API on a real container with a real HTTP client; authentication is simulated by
  * {@link TestAuthFilter}, storage is an {@link InMemoryActivityStore} behind a real trail.
+ * Run on Jetty and Tomcat by the subclasses.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ActivityApiServletIT {
+abstract class ActivityApiBehaviour {
     private static final String BASE = "/api/profile/activity";
     private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private InMemoryActivityStore store;
     private ActivityTrail trail;
-    private ApiJettyServer server;
+    private ApiServer server;
     private final HttpClient http = HttpClient.newHttpClient();
     private int port;
 
@@ -75,9 +76,11 @@ class ActivityApiServletIT {
                 ApiSettings.builder().maxBodyBytes(2048).build()));
         servlets.put("/limited/*", new ActivityApiServlet(trail, AccessPolicy.roles(), limited));
         servlets.put("/throwing/*", new ActivityApiServlet(trail, throwing));
-        server = new ApiJettyServer(servlets);
+        server = newServer(servlets);
         port = server.port();
     }
+
+    abstract ApiServer newServer(Map<String, ActivityApiServlet> servlets) throws Exception;
 
     @AfterAll
     void stop() throws Exception {
