@@ -581,7 +581,9 @@ public final class JsonApi {
     }
 
     private static ApiError tooLarge(int max) {
-        return new ApiError(413, "payload_too_large", "the body must be at most " + max + " bytes");
+        // The rest of the body is left unread, so the connection cannot carry another request.
+        return new ApiError(413, "payload_too_large", "the body must be at most " + max + " bytes")
+                .header("Connection", "close");
     }
 
     // --- parameters
