@@ -96,6 +96,10 @@ public final class JsonApi {
             route(request, response);
         } catch (ApiError e) {
             e.headers.forEach(response::setHeader);
+            if (hasBody(request)) {
+                // A refused body may be left unread; a client that reused this connection would race its close.
+                response.setHeader("Connection", "close");
+            }
             sendError(response, e.status, e.code, e.getMessage());
         } catch (ActivityStoreException e) {
             LOG.warn("activity API: the store failed: {}", e.toString());
@@ -106,6 +110,10 @@ public final class JsonApi {
             LOG.error("activity API: unexpected failure", e);
             sendError(response, 500, "internal_error", "internal error");
         }
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
     }
 
     private void route(HttpServletRequest request, HttpServletResponse response) throws ApiError, IOException {
@@ -581,9 +589,7 @@ public final class JsonApi {
     }
 
     private static ApiError tooLarge(int max) {
-        // The rest of the body is left unread, so the connection cannot carry another request.
-        return new ApiError(413, "payload_too_large", "the body must be at most " + max + " bytes")
-                .header("Connection", "close");
+        return new ApiError(413, "payload_too_large", "the body must be at most " + max + " bytes");
     }
 
     // --- parameters
