@@ -191,7 +191,10 @@ public final class DefaultActivityTrail implements ActivityTrail {
         String lastError = pipeline.lastError();
         String spoolError = spool.appendError();
         boolean waiting = !queue.isEmpty() || spool.hasPending();
-        boolean stalled = waiting && System.nanoTime() - pipeline.lastWriteNanos() > config.downAfter().toNanos();
+        // Only with a sign of failure: one activity logged after a quiet spell waits, but is no outage.
+        boolean failing = pipeline.storeDown() || pipeline.retrying() || spool.hasPending();
+        boolean stalled = waiting && failing
+                && System.nanoTime() - pipeline.lastWriteNanos() > config.downAfter().toNanos();
         if (closed || pipeline.finished()) {
             status = PipelineHealth.Status.DOWN;
         } else if (spoolError != null) {

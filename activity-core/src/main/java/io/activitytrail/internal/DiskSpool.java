@@ -380,7 +380,8 @@ final class DiskSpool implements AutoCloseable {
                 segments.remove(readSegment);
                 updateTotals();
                 readSegment = -1;
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
+                // RuntimeException: a file that cannot be mapped (over 2 GiB, not ours).
                 lastError = e.toString();
                 RATE_LIMITED.warn("read", "Cannot read the spool in " + directory, e);
                 return null;

@@ -197,12 +197,17 @@ final class WritePipeline implements Runnable {
         now = System.nanoTime();
         if (spool.hasPending() && (!storeDown || now - nextProbeNanos >= 0) && now - replayBlockedUntilNanos >= 0
                 && (!shutdown || (queue.isEmpty() && timeLeftToReplay(now)))) {
-            if (replayChunk()) {
-                worked = true;
-            } else {
-                // The spool cannot be read just now (I/O error): try again later, not in a tight loop.
-                replayBlockedUntilNanos = now + retryMaxNanos;
+            boolean replayed = false;
+            try {
+                replayed = replayChunk();
+            } finally {
+                if (!replayed) {
+                    // The spool cannot be read just now (I/O error, a file not ours): try again later,
+                    // not in a tight loop, and let waiting flushes see it.
+                    replayBlockedUntilNanos = now + retryMaxNanos;
+                }
             }
+            worked |= replayed;
         }
 
         completeFlushes();
@@ -371,6 +376,27 @@ final class WritePipeline implements Runnable {
                 && failingChunkFailures >= retryMaxAttempts;
     }
 
+    /** A part of the chunk under isolation that the store took; written again to check it is still up. */
+    private @Nullable List<Activity> lastStoredPart;
+
+    /**
+     * Whether the store is up right now, before an activity is blamed: the last part it took is
+     * written again (idempotent). Without one (the proof was a new batch), it is taken as up.
+     */
+    private boolean stillUp() {
+        List<Activity> part = lastStoredPart;
+        if (part == null) {
+            return true;
+        }
+        try {
+            store.write(part);
+            return true;
+        } catch (RuntimeException | Error e) {
+            recordError(e);
+            return false;
+        }
+    }
+
     /** Ends an isolation that finds nothing the store takes: it is down after all, and no activity is to blame. */
     private static final class StoreSeemsDown extends Exception {
         StoreSeemsDown() {
@@ -401,10 +427,13 @@ final class WritePipeline implements Runnable {
         } catch (RuntimeException | Error e) {
             recordError(e);
         }
+        lastStoredPart = null;
         try {
             stored = isolate(activities, blamed, storeUp);
         } catch (StoreSeemsDown e) {
             return false;
+        } finally {
+            lastStoredPart = null;
         }
         LOG.warn("The store failed {} times on one spooled chunk of {} activities; {} of them were stored and {} "
                 + "that fail on their own are set aside in {}", failingChunkFailures, activities.size(), stored,
@@ -415,8 +444,11 @@ final class WritePipeline implements Runnable {
 
     /** {@code part} failed as a whole; @return how many of it were written */
     private int isolate(List<Activity> part, List<RejectedActivity> blamed, boolean[] storeUp) throws StoreSeemsDown {
+        if (abandoned || shuttingDown) {
+            throw new StoreSeemsDown(); // close() has taken over or is about to: the chunk stays in the spool
+        }
         if (part.size() == 1) {
-            if (!storeUp[0]) {
+            if (!storeUp[0] || !stillUp()) {
                 throw new StoreSeemsDown();
             }
             blamed.add(new RejectedActivity(part.get(0), "the store fails on this activity alone: " + lastError));
@@ -432,6 +464,7 @@ final class WritePipeline implements Runnable {
                 blamed.addAll(result.rejected());
                 stored += halfPart.size() - result.rejected().size();
                 storeUp[0] = true;
+                lastStoredPart = halfPart;
             } catch (RuntimeException | Error e) {
                 recordError(e);
                 failed.add(halfPart);
