@@ -154,6 +154,8 @@ public final class Maintenance {
         long total = 0;
         long fromBlock = 0;
         List<Long> blocks;
+        // A synchronised sequential scan may start mid-table, and the walk would skip what lies before.
+        h.execute("SET synchronize_seqscans = off");
         do {
             blocks = h.createQuery(delete)
                     .setQueryTimeout(statementTimeoutSeconds)
@@ -166,7 +168,9 @@ public final class Maintenance {
             for (long block : blocks) {
                 fromBlock = Math.max(fromBlock, block);
             }
-        } while (blocks.size() == DELETE_BATCH);
+            // Until a batch finds nothing: a short batch may only mean that an erasure took some rows meanwhile.
+        } while (!blocks.isEmpty());
+        h.execute("RESET synchronize_seqscans");
         return total;
     }
 
