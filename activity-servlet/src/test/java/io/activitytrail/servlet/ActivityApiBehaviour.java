@@ -350,6 +350,17 @@ abstract class ActivityApiBehaviour {
         assertError(get(BASE + "/health", null), 401, "unauthorized");
     }
 
+    @Test
+    void shouldTellTheCallerWhoTheyAreAndWhichViewTheyGet() throws Exception {
+        Reply user = get(BASE + "/me", "alice");
+        assertThat(user.status()).isEqualTo(200);
+        assertThat(user.data().get("user_id").asText()).isEqualTo("alice");
+        assertThat(user.data().get("role").asText()).isEqualTo("user");
+        assertThat(get(BASE + "/me", "sam", "support,view_user_activities").data().get("role").asText()).isEqualTo("support");
+        assertThat(get(BASE + "/me", "root", "admin").data().get("role").asText()).isEqualTo("admin");
+        assertError(get(BASE + "/me", null), 401, "unauthorized");
+    }
+
     // --- generic errors
 
     @Test

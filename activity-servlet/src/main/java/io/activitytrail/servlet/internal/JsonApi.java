@@ -141,6 +141,9 @@ public final class JsonApi {
         } else if (path.equals("/health")) {
             allow(method, "GET");
             health(request, response);
+        } else if (path.equals("/me")) {
+            allow(method, "GET");
+            me(request, response, caller(request));
         } else if (parts[0].equals("users") && (parts.length == 2 || parts.length == 3) && !parts[1].isEmpty()) {
             String sub = parts.length == 3 ? parts[2] : null;
             if (sub == null) {
@@ -502,6 +505,16 @@ public final class JsonApi {
         data.put("id", activity.id().toString());
         data.put("action", action);
         sendData(response, 201, data);
+    }
+
+    /** Who the caller is and which view they get, so that a page can offer what the role allows. */
+    private void me(HttpServletRequest request, HttpServletResponse response, String caller) throws ApiError, IOException {
+        limit(ApiRateLimiter.Group.READ, caller, response);
+        Role role = role(request, caller);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("user_id", caller);
+        data.put("role", role.name().toLowerCase(Locale.ROOT));
+        sendData(response, 200, data);
     }
 
     private void health(HttpServletRequest request, HttpServletResponse response) throws ApiError, IOException {
