@@ -268,7 +268,8 @@ public final class DefaultActivityTrail implements ActivityTrail {
         if (lastError == null && !spool.usable()) {
             lastError = spool.unavailableReason();
         }
-        return new PipelineHealth(status, queue.size(), spool.bytes(), spool.segmentCount(),
+        boolean spoolWritable = spool.usable() && spoolError == null && spool.hasRoomFor(64 * 1024);
+        return new PipelineHealth(status, queue.size(), config.queueCapacity(), spool.bytes(), spool.segmentCount(), spoolWritable,
                 pipeline.dropped.sum(), pipeline.rejected.sum(), lastError, pipeline.lastSuccessfulWrite(), storeProblem);
     }
 
