@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class JsonApi {
     private static final Logger LOG = LoggerFactory.getLogger(JsonApi.class);
     private static final int MAX_JSON_DEPTH = 32;
+    private static final long MAX_DRAINED_BYTES = 2L * 1024 * 1024;
     private static final Set<String> LOG_FIELDS = Set.of("action", "description", "severity", "metadata");
 
     private final ActivityTrail trail;
@@ -124,7 +125,8 @@ public final class JsonApi {
     /** Reads and drops what is left of a refused body, up to a budget; true when all of it was read. */
     private boolean drained(HttpServletRequest request) {
         long declared = request.getContentLengthLong();
-        long budget = 4L * settings.maxBodyBytes();
+        // Enough for the bodies clients really send by mistake (a 1 MB upload), not an open tap.
+        long budget = Math.max(4L * settings.maxBodyBytes(), MAX_DRAINED_BYTES);
         if (declared > budget) {
             return false;
         }
