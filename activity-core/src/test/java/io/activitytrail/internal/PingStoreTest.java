@@ -8,7 +8,6 @@ import io.activitytrail.ActivityStoreException;
 import io.activitytrail.ActivityTrail;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,11 +63,9 @@ class PingStoreTest {
         }
         assertThat(store.pingCalls).hasValue(1);
 
-        CompletableFuture<Duration> waiting = CompletableFuture.supplyAsync(() -> trail.pingStore(Duration.ofSeconds(10)));
         store.release();
 
-        assertThat(waiting.join()).isGreaterThanOrEqualTo(Duration.ZERO);
-        assertThat(store.pingCalls).hasValue(1);
+        // Once the hung ping ends, the next call starts a ping of its own.
         await().untilAsserted(() -> {
             trail.pingStore(Duration.ofSeconds(5));
             assertThat(store.pingCalls.get()).isGreaterThan(1);
