@@ -7,6 +7,7 @@ import io.activitytrail.internal.Text;
 import io.activitytrail.internal.UuidV7;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -40,6 +41,10 @@ import org.jspecify.annotations.Nullable;
  * stores it.
  */
 public final class Activity {
+    /** The names of an activity's fields in JSON, exports and the table, in the order they are written. */
+    public static final List<String> FIELD_NAMES = List.of("id", "user_id", "action", "description", "severity",
+            "ip_address", "user_agent", "session_id", "request_id", "device_info", "location_info", "metadata", "created_at");
+
     public static final int MAX_USER_ID_LENGTH = 128;
     public static final int MAX_ACTION_LENGTH = 100;
     public static final int MAX_DESCRIPTION_LENGTH = 1_000;

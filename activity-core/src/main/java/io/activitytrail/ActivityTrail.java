@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import org.jspecify.annotations.Nullable;
 
@@ -159,7 +160,18 @@ public interface ActivityTrail extends AutoCloseable {
      *
      * @return how many activities were written
      */
-    long export(String userId, ExportFormat format, OutputStream out) throws IOException;
+    default long export(String userId, ExportFormat format, OutputStream out) throws IOException {
+        return export(userId, format, out, Set.copyOf(Activity.FIELD_NAMES));
+    }
+
+    /**
+     * {@link #export(String, ExportFormat, OutputStream)} with only some fields: for a reader who
+     * may not see all of them (CSV columns and NDJSON keys in the usual order).
+     *
+     * @param fields names from {@link Activity#FIELD_NAMES}
+     * @throws IllegalArgumentException naming a field that is not one of them
+     */
+    long export(String userId, ExportFormat format, OutputStream out, Set<String> fields) throws IOException;
 
     /**
      * Deletes everything of a user (GDPR Art. 17): the stored activities, those set aside as

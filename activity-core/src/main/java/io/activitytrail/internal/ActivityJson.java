@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,20 +67,53 @@ public final class ActivityJson {
     }
 
     public static void write(JsonGenerator json, Activity a) throws IOException {
+        write(json, a, ALL_FIELDS);
+    }
+
+    private static final Set<String> ALL_FIELDS = Set.copyOf(Activity.FIELD_NAMES);
+
+    /** Writes the fields of {@code a} named in {@code fields} (names of {@link Activity#FIELD_NAMES}), in their usual order. */
+    public static void write(JsonGenerator json, Activity a, Set<String> fields) throws IOException {
         json.writeStartObject();
-        json.writeStringField("id", a.id().toString());
-        json.writeStringField("user_id", a.userId());
-        json.writeStringField("action", a.action());
-        writeNullable(json, "description", a.description());
-        json.writeStringField("severity", a.severity().value());
-        writeNullable(json, "ip_address", a.ipAddress());
-        writeNullable(json, "user_agent", a.userAgent());
-        writeNullable(json, "session_id", a.sessionId());
-        writeNullable(json, "request_id", a.requestId());
-        writeMap(json, "device_info", a.deviceInfo());
-        writeMap(json, "location_info", a.locationInfo());
-        writeMap(json, "metadata", a.metadata());
-        json.writeStringField("created_at", a.createdAt().toString());
+        if (fields.contains("id")) {
+            json.writeStringField("id", a.id().toString());
+        }
+        if (fields.contains("user_id")) {
+            json.writeStringField("user_id", a.userId());
+        }
+        if (fields.contains("action")) {
+            json.writeStringField("action", a.action());
+        }
+        if (fields.contains("description")) {
+            writeNullable(json, "description", a.description());
+        }
+        if (fields.contains("severity")) {
+            json.writeStringField("severity", a.severity().value());
+        }
+        if (fields.contains("ip_address")) {
+            writeNullable(json, "ip_address", a.ipAddress());
+        }
+        if (fields.contains("user_agent")) {
+            writeNullable(json, "user_agent", a.userAgent());
+        }
+        if (fields.contains("session_id")) {
+            writeNullable(json, "session_id", a.sessionId());
+        }
+        if (fields.contains("request_id")) {
+            writeNullable(json, "request_id", a.requestId());
+        }
+        if (fields.contains("device_info")) {
+            writeMap(json, "device_info", a.deviceInfo());
+        }
+        if (fields.contains("location_info")) {
+            writeMap(json, "location_info", a.locationInfo());
+        }
+        if (fields.contains("metadata")) {
+            writeMap(json, "metadata", a.metadata());
+        }
+        if (fields.contains("created_at")) {
+            json.writeStringField("created_at", a.createdAt().toString());
+        }
         json.writeEndObject();
     }
 

@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -317,12 +318,17 @@ public final class DefaultActivityTrail implements ActivityTrail {
     }
 
     @Override
-    public long export(String userId, ExportFormat format, OutputStream out) throws IOException {
+    public long export(String userId, ExportFormat format, OutputStream out, Set<String> fields) throws IOException {
         Activity.validateUserId(userId);
         requireNonNull(format, "format");
         requireNonNull(out, "out");
+        for (String field : requireNonNull(fields, "fields")) {
+            if (!Activity.FIELD_NAMES.contains(field)) {
+                throw new IllegalArgumentException("fields must be among " + Activity.FIELD_NAMES + ", but included \"" + field + "\"");
+            }
+        }
         flush();
-        ExportWriter writer = new ExportWriter(format, out);
+        ExportWriter writer = new ExportWriter(format, out, fields);
         long count;
         try {
             count = config.store().export(userId, writer);

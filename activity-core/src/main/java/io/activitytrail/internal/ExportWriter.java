@@ -10,7 +10,9 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -19,15 +21,21 @@ import org.jspecify.annotations.Nullable;
  * memory. Use as the sink of {@link io.activitytrail.ActivityStore#export}, then {@link #finish()}.
  */
 public final class ExportWriter implements Consumer<Activity> {
-    static final String CSV_HEADER = "id,user_id,action,description,severity,ip_address,user_agent,"
-            + "session_id,request_id,device_info,location_info,metadata,created_at";
+    static final String CSV_HEADER = String.join(",", Activity.FIELD_NAMES);
 
-    private final ExportFormat format;
+    private final Set<String> fields;
+    private final List<String> columns;
     private final Writer writer;
     private final @Nullable JsonGenerator json;
 
     public ExportWriter(ExportFormat format, OutputStream out) throws IOException {
-        this.format = format;
+        this(format, out, Set.copyOf(Activity.FIELD_NAMES));
+    }
+
+    /** Writes only {@code fields} (names of {@link Activity#FIELD_NAMES}), in their usual order. */
+    public ExportWriter(ExportFormat format, OutputStream out, Set<String> fields) throws IOException {
+        this.fields = Set.copyOf(fields);
+        this.columns = Activity.FIELD_NAMES.stream().filter(this.fields::contains).toList();
         this.writer = new BufferedWriter(new OutputStreamWriter(new NonClosingOutputStream(out), StandardCharsets.UTF_8), 64 * 1024);
         if (format == ExportFormat.NDJSON) {
             json = ActivityJson.generator(writer);
@@ -37,7 +45,7 @@ public final class ExportWriter implements Consumer<Activity> {
             json.disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM);
         } else {
             json = null;
-            writer.write(CSV_HEADER);
+            writer.write(String.join(",", columns));
             writer.write("\r\n");
         }
     }
@@ -46,7 +54,7 @@ public final class ExportWriter implements Consumer<Activity> {
     public void accept(Activity activity) {
         try {
             if (json != null) {
-                ActivityJson.write(json, activity);
+                ActivityJson.write(json, activity, fields);
                 json.flush();
                 writer.write('\n');
             } else {
@@ -66,25 +74,32 @@ public final class ExportWriter implements Consumer<Activity> {
     }
 
     private void writeCsvRow(Activity a) throws IOException {
-        cell(a.id().toString());
-        cell(a.userId());
-        cell(a.action());
-        cell(a.description());
-        cell(a.severity().value());
-        cell(a.ipAddress());
-        cell(a.userAgent());
-        cell(a.sessionId());
-        cell(a.requestId());
-        cell(jsonOrEmpty(a.deviceInfo()));
-        cell(jsonOrEmpty(a.locationInfo()));
-        cell(jsonOrEmpty(a.metadata()));
-        writer.write(csvCell(a.createdAt().toString()));
+        for (int i = 0; i < columns.size(); i++) {
+            if (i > 0) {
+                writer.write(',');
+            }
+            writer.write(csvCell(value(a, columns.get(i))));
+        }
         writer.write("\r\n");
     }
 
-    private void cell(@Nullable String value) throws IOException {
-        writer.write(csvCell(value));
-        writer.write(',');
+    private static @Nullable String value(Activity a, String field) {
+        return switch (field) {
+            case "id" -> a.id().toString();
+            case "user_id" -> a.userId();
+            case "action" -> a.action();
+            case "description" -> a.description();
+            case "severity" -> a.severity().value();
+            case "ip_address" -> a.ipAddress();
+            case "user_agent" -> a.userAgent();
+            case "session_id" -> a.sessionId();
+            case "request_id" -> a.requestId();
+            case "device_info" -> jsonOrEmpty(a.deviceInfo());
+            case "location_info" -> jsonOrEmpty(a.locationInfo());
+            case "metadata" -> jsonOrEmpty(a.metadata());
+            case "created_at" -> a.createdAt().toString();
+            default -> throw new IllegalArgumentException("not a field of an activity: " + field);
+        };
     }
 
     private static @Nullable String jsonOrEmpty(Map<String, Object> map) {

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -85,6 +86,28 @@ class ExportWriterTest {
         assertThat(second.get("ip_address").isNull()).isTrue();
         assertThat(second.get("metadata").isObject()).isTrue();
         assertThat(second.get("metadata").size()).isZero();
+    }
+
+    @Test
+    void shouldWriteOnlyTheChosenFieldsInTheUsualOrder() throws IOException {
+        Set<String> fields = Set.of("created_at", "action", "id");
+        TrackingStream ndjsonOut = new TrackingStream();
+        ExportWriter ndjson = new ExportWriter(ExportFormat.NDJSON, ndjsonOut, fields);
+        ndjson.accept(full());
+        ndjson.finish();
+        com.fasterxml.jackson.databind.JsonNode row = READER.readTree(ndjsonOut.toString(UTF_8));
+        List<String> names = new ArrayList<>();
+        row.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactly("id", "action", "created_at");
+
+        TrackingStream csvOut = new TrackingStream();
+        ExportWriter csv = new ExportWriter(ExportFormat.CSV, csvOut, fields);
+        csv.accept(full());
+        csv.finish();
+        String[] lines = csvOut.toString(UTF_8).split("\r\n");
+        assertThat(lines).hasSize(2);
+        assertThat(lines[0]).isEqualTo("id,action,created_at");
+        assertThat(csvOut.toString(UTF_8)).doesNotContain("2001:db8").doesNotContain("sess").endsWith(",invoice_paid,2025-03-14T09:26:53.123456Z\r\n");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.activitytrail.servlet;
 
 import static java.util.Objects.requireNonNull;
 
+import io.activitytrail.Activity;
 import io.activitytrail.PrivacyPolicy.LocationPrecision;
 import io.activitytrail.UserResolver;
 import io.activitytrail.servlet.AccessPolicy.Role;
@@ -48,9 +49,8 @@ public final class ApiSettings {
     /** The default base path. */
     public static final String DEFAULT_BASE_PATH = "/api/profile/activity";
 
-    /** Every field of an activity in the JSON, in the order they are written. */
-    public static final List<String> ALL_FIELDS = List.of("id", "user_id", "action", "description", "severity",
-            "ip_address", "user_agent", "session_id", "request_id", "device_info", "location_info", "metadata", "created_at");
+    /** Every field of an activity in the JSON, in the order they are written ({@link Activity#FIELD_NAMES}). */
+    public static final List<String> ALL_FIELDS = Activity.FIELD_NAMES;
     private static final Set<String> USER_FIELDS = Set.of("id", "action", "description", "severity", "created_at",
             "device_info", "location_info");
     private static final Set<String> SUPPORT_FIELDS = union(USER_FIELDS, Set.of("request_id", "session_id", "ip_address"));

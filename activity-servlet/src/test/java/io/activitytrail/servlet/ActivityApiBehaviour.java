@@ -528,6 +528,18 @@ abstract class ActivityApiBehaviour {
         }
 
         @Test
+        void shouldExportAnotherUsersDataWithOnlyTheReadersFieldsButTheirOwnInFull() throws Exception {
+            String asSupport = get(BASE + "/users/bob/export?format=csv", "sam", "support,view_user_activities").response().body();
+            assertThat(asSupport.lines().findFirst()).hasValue(
+                    "id,action,description,severity,ip_address,session_id,request_id,device_info,location_info,created_at");
+            assertThat(asSupport).contains("Bob's secret").doesNotContain("Mozilla");
+
+            String own = get(BASE + "/export?format=csv", "bob").response().body();
+            assertThat(own.lines().findFirst()).hasValue(String.join(",", ApiSettings.ALL_FIELDS));
+            assertThat(own).contains("Mozilla/5.0");
+        }
+
+        @Test
         void shouldLetSupportWithThePermissionNotErase() throws Exception {
             Reply r = delete(BASE + "/users/bob", "sam", "support,view_user_activities", "Content-Type", "application/json");
 

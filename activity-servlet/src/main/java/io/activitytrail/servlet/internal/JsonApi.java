@@ -444,13 +444,15 @@ public final class JsonApi {
             throw badParameter("format", "must be ndjson or csv, but was " + quote(format));
         }
         limit(RateLimiter.Group.EXPORT, caller, response);
+        // Users get all that is held about them (GDPR Art. 15 and 20); another reader, the fields of their role.
+        Set<String> fields = caller.equals(target) ? Set.copyOf(Activity.FIELD_NAMES) : settings.fields(role(request, caller));
         audit(caller, target, "admin.activity_viewed", "export", null);
         response.setStatus(200);
         response.setContentType(f == ExportFormat.NDJSON ? "application/x-ndjson" : "text/csv");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"activity-export."
                 + (f == ExportFormat.NDJSON ? "ndjson" : "csv") + "\"");
-        trail.export(target, f, response.getOutputStream());
+        trail.export(target, f, response.getOutputStream(), fields);
     }
 
     private void erase(HttpServletRequest request, HttpServletResponse response, String caller, String target)
