@@ -8,6 +8,7 @@ import java.security.Principal;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of {@link ActivityApiServlet}; immutable and thread-safe. Made with {@link #builder()},
@@ -25,6 +26,8 @@ import java.util.function.Predicate;
  *   <tr><td>{@link Builder#logLimit logLimit}</td><td>60 per caller per minute ({@code POST /log})</td></tr>
  *   <tr><td>{@link Builder#rateLimitWindow rateLimitWindow}</td><td>1 minute</td></tr>
  *   <tr><td>{@link Builder#healthOpen healthOpen}</td><td>false: {@code GET /health} for admins only</td></tr>
+ *   <tr><td>{@link Builder#dashboardEnabled dashboardEnabled}</td><td>true: the dashboard page at {@code basePath + "/dashboard"}</td></tr>
+ *   <tr><td>{@link Builder#dashboardCspReportUri dashboardCspReportUri}</td><td>none: where browsers report violations of the dashboard's Content-Security-Policy</td></tr>
  * </table>
  */
 public final class ApiSettings {
@@ -45,6 +48,8 @@ public final class ApiSettings {
     private final int logLimit;
     private final Duration rateLimitWindow;
     private final boolean healthOpen;
+    private final boolean dashboardEnabled;
+    private final @Nullable String dashboardCspReportUri;
 
     private ApiSettings(Builder b) {
         basePath = b.basePath;
@@ -56,6 +61,8 @@ public final class ApiSettings {
         logLimit = b.logLimit;
         rateLimitWindow = b.rateLimitWindow;
         healthOpen = b.healthOpen;
+        dashboardEnabled = b.dashboardEnabled;
+        dashboardCspReportUri = b.dashboardCspReportUri;
     }
 
     /** The defaults listed above. */
@@ -110,6 +117,16 @@ public final class ApiSettings {
         return healthOpen;
     }
 
+    /** Whether the servlet serves the dashboard page at {@code basePath() + "/dashboard"}. */
+    public boolean dashboardEnabled() {
+        return dashboardEnabled;
+    }
+
+    /** Where browsers report violations of the dashboard's Content-Security-Policy, if anywhere. */
+    public Optional<String> dashboardCspReportUri() {
+        return Optional.ofNullable(dashboardCspReportUri);
+    }
+
     /** Builds {@link ApiSettings}; not thread-safe. */
     public static final class Builder {
         private String basePath = DEFAULT_BASE_PATH;
@@ -121,6 +138,8 @@ public final class ApiSettings {
         private int logLimit = 60;
         private Duration rateLimitWindow = Duration.ofMinutes(1);
         private boolean healthOpen;
+        private boolean dashboardEnabled = true;
+        private @Nullable String dashboardCspReportUri;
 
         private Builder() {}
 
@@ -195,6 +214,33 @@ public final class ApiSettings {
         /** Whether {@code GET /health} answers any caller, signed in or not (default: admins only). */
         public Builder healthOpen(boolean healthOpen) {
             this.healthOpen = healthOpen;
+            return this;
+        }
+
+        /**
+         * Whether the servlet serves the dashboard (default true): an HTML page and its scripts and
+         * styles at {@code basePath + "/dashboard"}, standing only on this API and behind the same
+         * authentication. When false, {@code basePath + "/dashboard"} answers 404 like any unknown route.
+         */
+        public Builder dashboardEnabled(boolean dashboardEnabled) {
+            this.dashboardEnabled = dashboardEnabled;
+            return this;
+        }
+
+        /**
+         * Adds {@code report-uri} to the dashboard's Content-Security-Policy, so that browsers post
+         * each violation there (default: no reports).
+         *
+         * @throws IllegalArgumentException unless a path starting with {@code /} or an
+         *     {@code https://} URL, without spaces, quotes, commas or semicolons
+         */
+        public Builder dashboardCspReportUri(String reportUri) {
+            requireNonNull(reportUri, "reportUri");
+            if (!reportUri.matches("(/|https://)[A-Za-z0-9._~:/?#@!$&()*+=%-]*") || reportUri.startsWith("//")) {
+                throw new IllegalArgumentException("dashboardCspReportUri must be a path starting with / or an https:// URL "
+                        + "(no spaces, quotes, commas or semicolons), but was \"" + reportUri + "\"");
+            }
+            this.dashboardCspReportUri = reportUri;
             return this;
         }
 
