@@ -269,7 +269,7 @@ function wire() {
   });
   $('reset').addEventListener('click', () => {
     const s = readState();
-    navigate({ ...s, action: '', severity: [], from: '', to: '', q: '', limit: '20' });
+    navigate({ ...s, action: '', severity: [], from: '', to: '', q: '' });
   });
   $('days').addEventListener('change', () => {
     const s = formState();
