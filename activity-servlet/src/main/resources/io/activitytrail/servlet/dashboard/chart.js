@@ -4,8 +4,8 @@ import { clear, el } from './view.js';
 const NS = 'http://www.w3.org/2000/svg';
 const W = 720;
 const H = 180;
-const PAD_LEFT = 34;
-const PAD_BOTTOM = 22;
+const PAD_LEFT = 0;
+const PAD_BOTTOM = 2;
 const PAD_TOP = 8;
 
 function svg(tag, attrs, textValue) {
@@ -37,8 +37,6 @@ export function renderChart(container, tbody, perDay) {
   const plotW = W - PAD_LEFT;
   const plotH = H - PAD_BOTTOM - PAD_TOP;
   root.append(svg('line', { x1: PAD_LEFT, y1: PAD_TOP + plotH, x2: W, y2: PAD_TOP + plotH, class: 'axis' }));
-  root.append(svg('text', { x: PAD_LEFT - 4, y: PAD_TOP + 10, 'text-anchor': 'end', class: 'tick' }, max));
-  root.append(svg('text', { x: PAD_LEFT - 4, y: PAD_TOP + plotH, 'text-anchor': 'end', class: 'tick' }, 0));
   const step = days.length === 0 ? 0 : plotW / days.length;
   const gap = step > 6 ? Math.min(4, step * 0.2) : 0;
   days.forEach(([day, n], i) => {
@@ -49,9 +47,9 @@ export function renderChart(container, tbody, perDay) {
     root.append(bar);
     tbody.append(el('tr', { 'data-day': day }, el('td', null, day), el('td', null, String(n))));
   });
-  if (days.length > 0) {
-    root.append(svg('text', { x: PAD_LEFT, y: H - 6, 'text-anchor': 'start', class: 'tick' }, days[0][0]));
-    root.append(svg('text', { x: W, y: H - 6, 'text-anchor': 'end', class: 'tick' }, days[days.length - 1][0]));
-  }
-  container.append(root);
+  // Axis labels as HTML, so that they keep their size however wide the chart is drawn.
+  const axis = el('div', { class: 'chart-axis', 'aria-hidden': 'true' },
+    el('span', null, days.length ? days[0][0] : ''), el('span', null, 'highest: ' + (total > 0 ? busiest[1] : 0)),
+    el('span', null, days.length ? days[days.length - 1][0] : ''));
+  container.append(root, axis);
 }

@@ -9,7 +9,7 @@ export function el(tag, attrs, ...children) {
     if (v !== null && v !== undefined && v !== false) e.setAttribute(k, v === true ? '' : String(v));
   }
   for (const c of children) {
-    if (c === null || c === undefined) continue;
+    if (c === null || c === undefined || c === '') continue;
     e.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
   return e;
@@ -122,16 +122,18 @@ export function renderRows(tbody, activities, showIp, onDetail) {
     const details = el('button', { type: 'button', class: 'secondary small',
       'aria-label': 'Details of ' + text(a.action) + ' at ' + localTime(a.created_at) }, 'Details');
     details.addEventListener('click', () => onDetail(a, details));
+    // data-label heads each cell where the table is shown as a list (narrow screens).
+    const cell = (col, label, content, cls) => el('td', { 'data-col': col, 'data-label': label, class: cls }, content);
     const cells = [
-      el('td', { 'data-col': 'time' }, time),
-      el('td', { 'data-col': 'action' }, el('code', null, text(a.action))),
-      el('td', { 'data-col': 'description', class: 'wrap-text' }, text(a.description)),
-      el('td', { 'data-col': 'severity' }, severityBadge(a.severity)),
-      el('td', { 'data-col': 'device', class: 'wrap-text' }, device(a.device_info)),
-      el('td', { 'data-col': 'location' }, place(a.location_info)),
+      cell('time', 'Time', time),
+      cell('action', 'Action', el('code', null, text(a.action))),
+      cell('description', 'Description', text(a.description), 'wrap-text'),
+      cell('severity', 'Severity', severityBadge(a.severity)),
+      cell('device', 'Device', device(a.device_info), 'wrap-text'),
+      cell('location', 'Location', place(a.location_info)),
     ];
-    if (showIp) cells.push(el('td', { 'data-col': 'ip' }, text(a.ip_address)));
-    cells.push(el('td', { 'data-col': 'details' }, details));
+    if (showIp) cells.push(cell('ip', 'IP', text(a.ip_address)));
+    cells.push(cell('details', '', details));
     tbody.append(el('tr', { 'data-id': text(a.id) }, ...cells));
   }
 }
