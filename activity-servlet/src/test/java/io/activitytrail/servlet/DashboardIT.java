@@ -543,9 +543,9 @@ class DashboardIT {
         assertThat(driver.findElement(By.cssSelector("#detail-fields [data-field=action] dd")).getText()).isEqualTo(alice.get(0).action());
         click("detail-close");
         if (width == 1280 && scheme.equals("light")) {
-            screenshot("dashboard-user.png");
+            screenshot("dashboard-user.png", 4000);
         } else if (width == 375 && scheme.equals("dark")) {
-            screenshot("dashboard-phone-dark.png");
+            screenshot("dashboard-phone-dark.png", 1500);
         }
         assertNoConsoleErrorsNorCspReports();
 
@@ -555,7 +555,7 @@ class DashboardIT {
         assertThat(column("ip")).as("the admin view has the (masked) IP").hasSize(20).allMatch(ip -> ip.matches("\\d+\\.\\d+\\.\\d+\\.0"));
         assertThat(((Number) js("return document.documentElement.scrollWidth")).intValue()).isLessThanOrEqualTo(width);
         if (width == 1280 && scheme.equals("light")) {
-            screenshot("dashboard-admin.png");
+            screenshot("dashboard-admin.png", 4000);
         }
         assertNoConsoleErrorsNorCspReports();
     }
@@ -692,11 +692,13 @@ class DashboardIT {
         assertNoConsoleErrorsNorCspReports();
     }
 
-    private void screenshot(String name) throws Exception {
+    /** The page from its top, at most {@code maxHeight} pixels of it, to target/. */
+    private void screenshot(String name, int maxHeight) throws Exception {
+        js("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur()");
         int width = ((Number) js("return window.innerWidth")).intValue();
         int height0 = ((Number) js("return window.innerHeight")).intValue();
         int height = ((Number) js("return document.documentElement.scrollHeight")).intValue();
-        chromium.viewport(width, Math.min(height, 4000), width < 600);
+        chromium.viewport(width, Math.min(height, maxHeight), width < 600);
         Path target = Path.of("target", name);
         Files.createDirectories(target.getParent());
         Files.write(target, driver.getScreenshotAs(OutputType.BYTES));
