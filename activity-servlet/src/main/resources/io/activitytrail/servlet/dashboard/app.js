@@ -232,7 +232,9 @@ function page(forward) {
 
 function openDetail(activity, opener) {
   lastOpener = opener;
-  renderDetail($('detail-fields'), $('detail-metadata'), activity);
+  const metadata = renderDetail($('detail-fields'), $('detail-metadata'), activity);
+  $('detail-metadata').hidden = !metadata;
+  $('detail-metadata-heading').hidden = !metadata;
   $('detail').showModal();
   $('detail-close').focus();
 }

@@ -159,4 +159,5 @@ export function renderDetail(dl, pre, a) {
     dl.append(el('div', { 'data-field': field }, el('dt', null, label), el('dd', { class: 'wrap-text' }, value)));
   }
   pre.textContent = has(a, 'metadata') ? JSON.stringify(a.metadata, null, 2) : '';
+  return has(a, 'metadata');
 }

@@ -21,12 +21,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The dashboard's files through a real container (Jetty 12.1) and a real HTTP client: what the
- * container makes of odd paths never reaches a file outside the allowlist, the JSON API beside it
- * is unchanged, and {@code dashboardEnabled(false)} removes the page.
+ * The dashboard's files through a real container and a real HTTP client: what the container makes
+ * of odd paths never reaches a file outside the allowlist, the JSON API beside it is unchanged, and
+ * {@code dashboardEnabled(false)} removes the page. Run on Jetty and Tomcat by the subclasses.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DashboardServletIT {
+abstract class DashboardServletBehaviour {
     private static final String BASE = "/api/profile/activity";
 
     private ActivityTrail trail;
@@ -40,8 +40,10 @@ class DashboardServletIT {
         servlets.put(BASE + "/*", new ActivityApiServlet(trail, AccessPolicy.roles()));
         servlets.put("/off/*", new ActivityApiServlet(trail, AccessPolicy.roles(),
                 ApiSettings.builder().basePath("/off").dashboardEnabled(false).build()));
-        server = new ApiJettyServer(servlets);
+        server = newServer(servlets);
     }
+
+    abstract ApiServer newServer(Map<String, ActivityApiServlet> servlets) throws Exception;
 
     @AfterAll
     void stop() throws Exception {
