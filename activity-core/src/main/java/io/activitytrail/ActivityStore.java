@@ -1,5 +1,6 @@
 package io.activitytrail;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -63,6 +64,15 @@ public interface ActivityStore extends AutoCloseable {
     default Optional<String> problem() {
         return Optional.empty();
     }
+
+    /**
+     * Checks that the store answers, for health checks: a round trip that reads and writes
+     * nothing (for PostgreSQL, {@code SELECT 1} with {@code timeout} as its statement timeout).
+     * Default: nothing to check (a store in memory always answers).
+     *
+     * @throws ActivityStoreException when the store does not answer
+     */
+    default void ping(Duration timeout) {}
 
     /** Releases what the store holds (a pool it made itself, say). Default: nothing. */
     @Override

@@ -129,6 +129,17 @@ public interface ActivityTrail extends AutoCloseable {
     PipelineHealth health();
 
     /**
+     * Asks the store whether it answers ({@link ActivityStore#ping}), waiting at most
+     * {@code timeout}. At most one ping runs at a time: a call while one is under way waits for
+     * that one, so a store that hangs holds one thread, not one per caller.
+     *
+     * @return how long the store took to answer
+     * @throws ActivityStoreException when the store failed, or did not answer within {@code timeout}
+     * @throws IllegalArgumentException when {@code timeout} is not between 1 ms and 1 minute
+     */
+    Duration pingStore(Duration timeout);
+
+    /**
      * One page of a user's timeline, newest first. An IP address in the query is masked as the
      * {@link Builder#privacy privacy policy} stores addresses, so the raw address finds its rows;
      * under {@link PrivacyPolicy.IpMasking#FULL} no row has an address and the page is empty.

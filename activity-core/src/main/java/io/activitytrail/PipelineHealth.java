@@ -9,8 +9,11 @@ import org.jspecify.annotations.Nullable;
  *
  * @param status UP, DEGRADED or DOWN; see {@link Status}
  * @param queueDepth activities waiting in memory for the writer
+ * @param queueCapacity how many activities the queue holds ({@link ActivityTrail.Builder#queueCapacity})
  * @param spoolBytes bytes held in the disk spool (activities waiting for replay)
  * @param spoolSegments files in the disk spool
+ * @param spoolWritable whether the spool can take activities now: its directory is usable, the
+ *     last append did not fail and there is room for more
  * @param dropped activities dropped since start (queue or spool full, closed trail); never silent
  * @param rejected activities the store refused for good since start (set aside, see the spool
  *     directory's {@code rejected-*.ndjson})
@@ -22,8 +25,10 @@ import org.jspecify.annotations.Nullable;
 public record PipelineHealth(
         Status status,
         int queueDepth,
+        int queueCapacity,
         long spoolBytes,
         int spoolSegments,
+        boolean spoolWritable,
         long dropped,
         long rejected,
         @Nullable String lastError,

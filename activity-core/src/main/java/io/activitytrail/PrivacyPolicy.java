@@ -3,11 +3,13 @@ package io.activitytrail;
 import static java.util.Objects.requireNonNull;
 
 import io.activitytrail.internal.IpMask;
+import io.activitytrail.internal.LocationGeneraliser;
 import io.activitytrail.internal.Text;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -73,7 +75,15 @@ public final class PrivacyPolicy {
          *  {@code region}, {@code region_code}, {@code time_zone}: no city, postal code or coordinates. */
         REGION,
         /** {@code country_code}, {@code country}, {@code continent_code}, {@code continent} only. */
-        COUNTRY
+        COUNTRY;
+
+        /**
+         * {@code location} cut down to this precision (the same map when nothing is dropped); what
+         * the policy does before storing, offered for views that show less than is stored.
+         */
+        public Map<String, Object> generalise(Map<String, Object> location) {
+            return LocationGeneraliser.generalise(location, this);
+        }
     }
 
     private final IpMasking ipMasking;

@@ -7,6 +7,7 @@ import io.activitytrail.ActivityPage;
 import io.activitytrail.ActivityQuery;
 import io.activitytrail.ActivityStats;
 import io.activitytrail.ActivityStore;
+import io.activitytrail.ActivityStoreException;
 import io.activitytrail.ActivityTrail;
 import io.activitytrail.ExportFormat;
 import io.activitytrail.MetricsListener;
@@ -21,6 +22,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -53,6 +58,8 @@ public final class DefaultActivityTrail implements ActivityTrail {
     private final int synchronousOrdinal;
     private final @Nullable Thread shutdownHook;
     private volatile boolean closed;
+    /** The ping under way, shared by every caller until it ends; its result is the store's answer time in nanoseconds. */
+    private final AtomicReference<@Nullable CompletableFuture<Long>> pingInFlight = new AtomicReference<>();
 
     public DefaultActivityTrail(TrailConfig config) {
         this.config = config;
@@ -186,6 +193,49 @@ public final class DefaultActivityTrail implements ActivityTrail {
     }
 
     @Override
+    public Duration pingStore(Duration timeout) {
+        requireNonNull(timeout, "timeout");
+        if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("timeout must be between PT0.001S and PT1M, but was " + timeout);
+        }
+        CompletableFuture<Long> ping = pingInFlight.get();
+        if (ping == null) {
+            CompletableFuture<Long> started = new CompletableFuture<>();
+            if (pingInFlight.compareAndSet(null, started)) {
+                Thread thread = new Thread(() -> runPing(started, timeout), "activity-trail-ping");
+                thread.setDaemon(true);
+                thread.start();
+                ping = started;
+            } else {
+                ping = pingInFlight.get();
+            }
+        }
+        try {
+            return Duration.ofNanos(ping == null ? 0 : ping.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+        } catch (TimeoutException e) {
+            throw new ActivityStoreException("the store did not answer within " + timeout);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof ActivityStoreException ase ? ase : new ActivityStoreException("the store ping failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ActivityStoreException("interrupted while waiting for the store to answer", e);
+        }
+    }
+
+    private void runPing(CompletableFuture<Long> result, Duration timeout) {
+        long start = System.nanoTime();
+        try {
+            store.ping(timeout);
+            result.complete(System.nanoTime() - start);
+        } catch (RuntimeException | Error e) {
+            result.completeExceptionally(e);
+        } finally {
+            pingInFlight.compareAndSet(result, null);
+        }
+    }
+
+    @Override
     public PipelineHealth health() {
         PipelineHealth.Status status;
         String lastError = pipeline.lastError();
@@ -218,7 +268,8 @@ public final class DefaultActivityTrail implements ActivityTrail {
         if (lastError == null && !spool.usable()) {
             lastError = spool.unavailableReason();
         }
-        return new PipelineHealth(status, queue.size(), spool.bytes(), spool.segmentCount(),
+        boolean spoolWritable = spool.usable() && spoolError == null && spool.hasRoomFor(64 * 1024);
+        return new PipelineHealth(status, queue.size(), config.queueCapacity(), spool.bytes(), spool.segmentCount(), spoolWritable,
                 pipeline.dropped.sum(), pipeline.rejected.sum(), lastError, pipeline.lastSuccessfulWrite(), storeProblem);
     }
 

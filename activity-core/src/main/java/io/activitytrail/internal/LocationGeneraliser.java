@@ -11,14 +11,14 @@ import java.util.Set;
  * what a custom resolver adds (a street, a district) is dropped below city precision too.
  * Stateless, thread-safe; returns the same map when nothing is dropped.
  */
-final class LocationGeneraliser {
+public final class LocationGeneraliser {
     static final Set<String> COUNTRY_KEYS = Set.of("country_code", "country", "continent_code", "continent");
     static final Set<String> REGION_KEYS = Set.of("country_code", "country", "continent_code", "continent",
             "region", "region_code", "time_zone");
 
     private LocationGeneraliser() {}
 
-    static Map<String, Object> generalise(Map<String, Object> location, LocationPrecision precision) {
+    public static Map<String, Object> generalise(Map<String, Object> location, LocationPrecision precision) {
         if (precision == LocationPrecision.CITY || location.isEmpty()) {
             return location;
         }

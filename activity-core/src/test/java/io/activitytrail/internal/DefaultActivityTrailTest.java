@@ -203,6 +203,8 @@ class DefaultActivityTrailTest {
         PipelineHealth degraded = trail.health();
         assertThat(degraded.status()).isEqualTo(PipelineHealth.Status.DEGRADED);
         assertThat(degraded.spoolBytes()).isPositive();
+        assertThat(degraded.spoolWritable()).isTrue();
+        assertThat(degraded.queueCapacity()).isEqualTo(100_000);
         assertThat(degraded.lastError()).contains("store is down");
 
         store.down = false;
@@ -307,6 +309,7 @@ class DefaultActivityTrailTest {
             assertThat(health.status()).isEqualTo(PipelineHealth.Status.DOWN);
             assertThat(health.lastError()).contains("cannot append to the spool");
             assertThat(health.dropped()).isEqualTo(20);
+            assertThat(health.spoolWritable()).isFalse();
         } finally {
             Files.delete(spoolDir);
             Files.move(moved, spoolDir);

@@ -38,12 +38,35 @@ final class FlakyStore implements ActivityStore {
     final AtomicInteger rowsOffered = new AtomicInteger();
     final Set<String> writerThreads = ConcurrentHashMap.newKeySet();
 
+    /** Pings wait on this latch; {@link #release()} lets them go. */
+    private volatile CountDownLatch pingHang = new CountDownLatch(0);
+    final AtomicInteger pingCalls = new AtomicInteger();
+
+    void hangPings() {
+        pingHang = new CountDownLatch(1);
+    }
+
+    @Override
+    public void ping(java.time.Duration timeout) {
+        pingCalls.incrementAndGet();
+        try {
+            pingHang.await(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ActivityStoreException("interrupted");
+        }
+        if (down) {
+            throw new ActivityStoreException("store is down");
+        }
+    }
+
     void hang() {
         hang = new CountDownLatch(1);
     }
 
     void release() {
         hang.countDown();
+        pingHang.countDown();
     }
 
     @Override

@@ -314,6 +314,17 @@ public final class JdbcActivityStore implements ActivityStore {
         return Optional.ofNullable(partitionProblem != null ? partitionProblem : maintenance.lastError());
     }
 
+    /** {@inheritDoc} On the primary ({@code dataSource}): {@code SELECT 1}, with {@code timeout} (rounded up to whole seconds) as the query timeout. */
+    @Override
+    public void ping(Duration timeout) {
+        int seconds = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000));
+        try {
+            jdbi.withHandle(h -> h.createQuery("SELECT 1").setQueryTimeout(seconds).mapTo(Integer.class).one());
+        } catch (JdbiException e) {
+            throw SqlErrors.translate("ping the database", e);
+        }
+    }
+
     /** Stops the maintenance thread and closes the pool the store made itself, if any. */
     @Override
     public void close() {

@@ -2,11 +2,20 @@ package io.activitytrail.servlet;
 
 import static java.util.Objects.requireNonNull;
 
+import io.activitytrail.PrivacyPolicy.LocationPrecision;
 import io.activitytrail.UserResolver;
+import io.activitytrail.servlet.AccessPolicy.Role;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -25,7 +34,14 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@link Builder#exportLimit exportLimit}</td><td>10 per caller per minute</td></tr>
  *   <tr><td>{@link Builder#logLimit logLimit}</td><td>60 per caller per minute ({@code POST /log})</td></tr>
  *   <tr><td>{@link Builder#rateLimitWindow rateLimitWindow}</td><td>1 minute</td></tr>
+ *   <tr><td>{@link Builder#anonymousLimit anonymousLimit}</td><td>30 per client IP per minute (calls without a signed-in user, answered 401 unless {@code /health} is open)</td></tr>
+ *   <tr><td>{@link Builder#rateLimiter rateLimiter}</td><td>token buckets held by this instance, sized by the four limits above</td></tr>
+ *   <tr><td>{@link Builder#clientAddress clientAddress}</td><td>{@code FilterSettings.defaults()}: no proxy trusted, the client is the socket peer</td></tr>
+ *   <tr><td>{@link Builder#fields fields}</td><td>user: {@code id, action, description, severity, created_at, device_info, location_info};
+ *       support adds {@code request_id, session_id, ip_address}; admin: every field</td></tr>
+ *   <tr><td>{@link Builder#userLocationPrecision userLocationPrecision}</td><td>{@code REGION}: a user sees no city, postal code or coordinates</td></tr>
  *   <tr><td>{@link Builder#healthOpen healthOpen}</td><td>false: {@code GET /health} for admins only</td></tr>
+ *   <tr><td>{@link Builder#healthTimeout healthTimeout}</td><td>2 seconds for the database check of {@code GET /health}</td></tr>
  *   <tr><td>{@link Builder#dashboardEnabled dashboardEnabled}</td><td>true: the dashboard page at {@code basePath + "/dashboard"}</td></tr>
  *   <tr><td>{@link Builder#dashboardCspReportUri dashboardCspReportUri}</td><td>none: where browsers report violations of the dashboard's Content-Security-Policy</td></tr>
  * </table>
@@ -33,6 +49,13 @@ import org.jspecify.annotations.Nullable;
 public final class ApiSettings {
     /** The default base path. */
     public static final String DEFAULT_BASE_PATH = "/api/profile/activity";
+
+    /** Every field of an activity in the JSON, in the order they are written. */
+    public static final List<String> ALL_FIELDS = List.of("id", "user_id", "action", "description", "severity",
+            "ip_address", "user_agent", "session_id", "request_id", "device_info", "location_info", "metadata", "created_at");
+    private static final Set<String> USER_FIELDS = Set.of("id", "action", "description", "severity", "created_at",
+            "device_info", "location_info");
+    private static final Set<String> SUPPORT_FIELDS = union(USER_FIELDS, Set.of("request_id", "session_id", "ip_address"));
 
     private static final UserResolver<HttpServletRequest> PRINCIPAL = request -> {
         Principal principal = request.getUserPrincipal();
@@ -48,6 +71,12 @@ public final class ApiSettings {
     private final int logLimit;
     private final Duration rateLimitWindow;
     private final boolean healthOpen;
+    private final int anonymousLimit;
+    private final @Nullable RateLimiter rateLimiter;
+    private final FilterSettings clientAddress;
+    private final Map<Role, Set<String>> fields;
+    private final LocationPrecision userLocationPrecision;
+    private final Duration healthTimeout;
     private final boolean dashboardEnabled;
     private final @Nullable String dashboardCspReportUri;
 
@@ -61,6 +90,12 @@ public final class ApiSettings {
         logLimit = b.logLimit;
         rateLimitWindow = b.rateLimitWindow;
         healthOpen = b.healthOpen;
+        anonymousLimit = b.anonymousLimit;
+        rateLimiter = b.rateLimiter;
+        clientAddress = b.clientAddress;
+        fields = Collections.unmodifiableMap(new EnumMap<>(b.fields));
+        userLocationPrecision = b.userLocationPrecision;
+        healthTimeout = b.healthTimeout;
         dashboardEnabled = b.dashboardEnabled;
         dashboardCspReportUri = b.dashboardCspReportUri;
     }
@@ -117,6 +152,39 @@ public final class ApiSettings {
         return healthOpen;
     }
 
+    public int anonymousLimit() {
+        return anonymousLimit;
+    }
+
+    /** The limiter set with {@link Builder#rateLimiter}; empty for the default, per instance. */
+    public Optional<RateLimiter> rateLimiter() {
+        return Optional.ofNullable(rateLimiter);
+    }
+
+    /** The filter settings whose trusted proxies and forwarded headers say who the client is. */
+    public FilterSettings clientAddress() {
+        return clientAddress;
+    }
+
+    /** The fields of an activity that {@code role} sees. */
+    public Set<String> fields(Role role) {
+        return fields.get(role);
+    }
+
+    public LocationPrecision userLocationPrecision() {
+        return userLocationPrecision;
+    }
+
+    public Duration healthTimeout() {
+        return healthTimeout;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> out = new LinkedHashSet<>(a);
+        out.addAll(b);
+        return Collections.unmodifiableSet(out);
+    }
+
     /** Whether the servlet serves the dashboard page at {@code basePath() + "/dashboard"}. */
     public boolean dashboardEnabled() {
         return dashboardEnabled;
@@ -138,6 +206,13 @@ public final class ApiSettings {
         private int logLimit = 60;
         private Duration rateLimitWindow = Duration.ofMinutes(1);
         private boolean healthOpen;
+        private int anonymousLimit = 30;
+        private @Nullable RateLimiter rateLimiter;
+        private FilterSettings clientAddress = FilterSettings.defaults();
+        private final Map<Role, Set<String>> fields = new EnumMap<>(Map.of(
+                Role.USER, USER_FIELDS, Role.SUPPORT, SUPPORT_FIELDS, Role.ADMIN, Set.copyOf(ALL_FIELDS)));
+        private LocationPrecision userLocationPrecision = LocationPrecision.REGION;
+        private Duration healthTimeout = Duration.ofSeconds(2);
         private boolean dashboardEnabled = true;
         private @Nullable String dashboardCspReportUri;
 
@@ -214,6 +289,76 @@ public final class ApiSettings {
         /** Whether {@code GET /health} answers any caller, signed in or not (default: admins only). */
         public Builder healthOpen(boolean healthOpen) {
             this.healthOpen = healthOpen;
+            return this;
+        }
+
+        /**
+         * Calls per client IP per window without a signed-in user (they get 401, or the open
+         * {@code /health}), so that nobody probes the API unchecked.
+         *
+         * @throws IllegalArgumentException unless 1 to 1000000
+         */
+        public Builder anonymousLimit(int anonymousLimit) {
+            this.anonymousLimit = checkLimit("anonymousLimit", anonymousLimit);
+            return this;
+        }
+
+        /**
+         * Replaces the per-instance token buckets, for one limit across a cluster; the limits and
+         * window settings then do nothing. See {@link RateLimiter}.
+         */
+        public Builder rateLimiter(RateLimiter rateLimiter) {
+            this.rateLimiter = requireNonNull(rateLimiter, "rateLimiter");
+            return this;
+        }
+
+        /**
+         * Who the client is when nobody is signed in (the key of {@link #anonymousLimit}) and the IP
+         * of {@code POST /log}: the socket peer, or what a trusted proxy forwards, as the
+         * {@link FilterSettings.Builder#trustedProxies trustedProxies},
+         * {@link FilterSettings.Builder#forwardedForHeader forwardedForHeader} and
+         * {@link FilterSettings.Builder#useForwardedHeader useForwardedHeader} of these settings
+         * say. Pass the settings of your {@link ActivityFilter} so that both agree.
+         */
+        public Builder clientAddress(FilterSettings filterSettings) {
+            this.clientAddress = requireNonNull(filterSettings, "filterSettings");
+            return this;
+        }
+
+        /**
+         * The fields of an activity that {@code role} sees; a field it may not see is absent from
+         * the JSON, not {@code null}.
+         *
+         * @param fields names from {@link #ALL_FIELDS}
+         * @throws IllegalArgumentException naming a field that is not one of them
+         */
+        public Builder fields(Role role, Collection<String> fields) {
+            requireNonNull(role, "role");
+            Set<String> copy = new LinkedHashSet<>();
+            for (String field : requireNonNull(fields, "fields")) {
+                if (field == null || !ALL_FIELDS.contains(field)) {
+                    throw new IllegalArgumentException("fields of " + role + " must be among " + ALL_FIELDS
+                            + ", but included " + (field == null ? "null" : "\"" + field + "\""));
+                }
+                copy.add(field);
+            }
+            this.fields.put(role, Collections.unmodifiableSet(copy));
+            return this;
+        }
+
+        /** How much of {@code location_info} a user sees of their own activity (support and admin see what is stored). */
+        public Builder userLocationPrecision(LocationPrecision userLocationPrecision) {
+            this.userLocationPrecision = requireNonNull(userLocationPrecision, "userLocationPrecision");
+            return this;
+        }
+
+        /** How long the database check of {@code GET /health} waits. @throws IllegalArgumentException unless 100 ms to 1 minute */
+        public Builder healthTimeout(Duration healthTimeout) {
+            requireNonNull(healthTimeout, "healthTimeout");
+            if (healthTimeout.compareTo(Duration.ofMillis(100)) < 0 || healthTimeout.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("healthTimeout must be between PT0.1S and PT1M, but was " + healthTimeout);
+            }
+            this.healthTimeout = healthTimeout;
             return this;
         }
 

@@ -7,8 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.activitytrail.Activity;
 import io.activitytrail.ActivityQuery;
 import io.activitytrail.ActivityTrail;
-import io.activitytrail.InMemoryActivityStore;
+import io.activitytrail.PrivacyPolicy.LocationPrecision;
 import io.activitytrail.Severity;
+import io.activitytrail.jdbc.JdbcActivityStore;
+import io.activitytrail.servlet.AccessPolicy.Role;
+import io.activitytrail.testsupport.PostgresExtension;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -24,17 +27,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The JSON API on a real container with a real HTTP client; authentication is simulated by
- * {@link TestAuthFilter}, storage is an {@link InMemoryActivityStore} behind a real trail.
+ * {@link TestAuthFilter}, storage is PostgreSQL ({@link JdbcActivityStore}) behind a real trail.
  * Run on Jetty and Tomcat by the subclasses.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -43,16 +48,25 @@ abstract class ActivityApiBehaviour {
     private static final Instant T0 = Instant.parse("2026-11-01T10:00:00Z");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private InMemoryActivityStore store;
+    @RegisterExtension
+    static final PostgresExtension postgres = new PostgresExtension();
+
+    private JdbcActivityStore store;
     private ActivityTrail trail;
+    private SwitchableStore switchable;
+    private ActivityTrail downTrail;
     private ApiServer server;
     private final HttpClient http = HttpClient.newHttpClient();
     private int port;
 
     @BeforeAll
     void start(@TempDir Path temp) throws Exception {
-        store = new InMemoryActivityStore();
+        store = JdbcActivityStore.builder(postgres.dataSource()).migrate(true)
+                .scheduledMaintenance(false).scheduledRetention(false).build();
         trail = ActivityTrail.builder().store(store).spoolDirectory(temp.resolve("spool")).build();
+        switchable = new SwitchableStore(store);
+        switchable.down = true;
+        downTrail = ActivityTrail.builder().store(switchable).spoolDirectory(temp.resolve("down-spool")).build();
         ApiSettings limited = ApiSettings.builder().basePath("/limited").readLimit(3).logLimit(2)
                 .rateLimitWindow(Duration.ofHours(1)).build();
         AccessPolicy throwing = new AccessPolicy() {
@@ -76,6 +90,25 @@ abstract class ActivityApiBehaviour {
                 ApiSettings.builder().maxBodyBytes(2048).build()));
         servlets.put("/limited/*", new ActivityApiServlet(trail, AccessPolicy.roles(), limited));
         servlets.put("/throwing/*", new ActivityApiServlet(trail, throwing));
+        servlets.put("/anon/*", new ActivityApiServlet(trail, AccessPolicy.roles(), ApiSettings.builder().basePath("/anon")
+                .anonymousLimit(2).rateLimitWindow(Duration.ofHours(1)).build()));
+        servlets.put("/behind-proxy/*", new ActivityApiServlet(trail, AccessPolicy.roles(), ApiSettings.builder()
+                .basePath("/behind-proxy").anonymousLimit(1).rateLimitWindow(Duration.ofHours(1))
+                .clientAddress(FilterSettings.builder().trustedProxies(List.of("127.0.0.1")).build()).build()));
+        servlets.put("/custom-limiter/*", new ActivityApiServlet(trail, AccessPolicy.roles(), ApiSettings.builder()
+                .basePath("/custom-limiter").rateLimiter((group, key) -> {
+                    if (key.equals("user:broken")) {
+                        throw new IllegalStateException("shared limiter unreachable");
+                    }
+                    boolean allowed = !key.equals("user:blocked");
+                    return new RateLimiter.Decision(allowed, 7, allowed ? 6 : 0, 30, allowed ? 0 : 12);
+                }).build()));
+        servlets.put("/open/*", new ActivityApiServlet(trail, AccessPolicy.roles(), ApiSettings.builder().basePath("/open")
+                .healthOpen(true).build()));
+        servlets.put("/down/*", new ActivityApiServlet(downTrail, AccessPolicy.roles(), ApiSettings.builder().basePath("/down")
+                .healthOpen(true).build()));
+        servlets.put("/fields/*", new ActivityApiServlet(trail, AccessPolicy.roles(), ApiSettings.builder().basePath("/fields")
+                .fields(Role.USER, List.of("id", "action", "metadata")).userLocationPrecision(LocationPrecision.CITY).build()));
         server = newServer(servlets);
         port = server.port();
     }
@@ -86,6 +119,8 @@ abstract class ActivityApiBehaviour {
     void stop() throws Exception {
         server.close();
         trail.close();
+        downTrail.close();
+        store.close();
     }
 
     @BeforeEach
@@ -101,6 +136,10 @@ abstract class ActivityApiBehaviour {
         rows.add(row("alice", "export_failed", Severity.ERROR, "Export broke", 4));
         rows.add(row("bob", "login", Severity.INFO, "Bob signed in", 0));
         rows.add(row("bob", "secret_thing", Severity.INFO, "Bob's secret", 1));
+        rows.add(Activity.builder("carol", "login").description("Carol signed in").createdAt(T0)
+                .locationInfo(Map.of("country_code", "DE", "country", "Germany", "region", "Berlin", "city", "Berlin",
+                        "latitude", 52.52, "longitude", 13.4))
+                .metadata(Map.of("method", "password")).build());
         store.write(rows);
     }
 
@@ -187,6 +226,12 @@ abstract class ActivityApiBehaviour {
         return out;
     }
 
+    private static List<String> fieldNames(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     private static void assertError(Reply r, int status, String code) {
         assertThat(r.status()).isEqualTo(status);
         assertThat(r.json()).as("JSON error body").isNotNull();
@@ -207,21 +252,39 @@ abstract class ActivityApiBehaviour {
             assertThat(r.json().get("success").asBoolean()).isTrue();
             assertThat(actions(r.data().get("activities")))
                     .containsExactly("export_failed", "invoice_paid", "login_failed", "invoice_paid", "login");
-            assertThat(r.data().get("activities").findValuesAsText("user_id")).containsOnly("alice");
+            assertThat(r.data().get("user_id").asText()).isEqualTo("alice");
+            assertThat(r.response().body()).doesNotContain("Bob");
             assertThat(r.data().get("pagination").get("has_more").asBoolean()).isFalse();
             assertThat(r.header("Cache-Control")).isEqualTo("no-store");
             assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
         }
 
         @Test
-        void shouldShowAUserTheirOwnStoredIpButNoSessionOrRequestId() throws Exception {
+        void shouldShowAUserOnlyTheUserFieldsOfTheirOwnActivity() throws Exception {
             JsonNode first = get(BASE + "/", "alice").data().get("activities").get(0);
 
-            assertThat(first.get("ip_address").asText()).isEqualTo("203.0.113.0");
+            assertThat(fieldNames(first)).containsExactlyInAnyOrder("id", "action", "description", "severity", "created_at",
+                    "device_info", "location_info");
             assertThat(first.get("created_at").asText()).isEqualTo("2026-11-01T14:00:00Z");
             assertThat(first.get("severity").asText()).isEqualTo("error");
-            assertThat(first.has("session_id")).isFalse();
-            assertThat(first.has("request_id")).isFalse();
+        }
+
+        @Test
+        void shouldShowAUserTheirLocationWithoutCityOrCoordinates() throws Exception {
+            JsonNode location = get(BASE, "carol").data().get("activities").get(0).get("location_info");
+
+            assertThat(fieldNames(location)).containsExactlyInAnyOrder("country_code", "country", "region");
+            JsonNode asAdmin = get(BASE + "/users/carol", "root", "admin").data().get("activities").get(0).get("location_info");
+            assertThat(asAdmin.get("city").asText()).isEqualTo("Berlin");
+            assertThat(asAdmin.get("latitude").asDouble()).isEqualTo(52.52);
+        }
+
+        @Test
+        void shouldShowTheFieldsConfiguredForTheRole() throws Exception {
+            JsonNode first = get("/fields/", "carol").data().get("activities").get(0);
+
+            assertThat(fieldNames(first)).containsExactlyInAnyOrder("id", "action", "metadata");
+            assertThat(first.get("metadata").get("method").asText()).isEqualTo("password");
         }
 
         @Test
@@ -269,7 +332,8 @@ abstract class ActivityApiBehaviour {
 
             Reply r = get(BASE + "?cursor=" + URLEncoder.encode(bobsCursor, StandardCharsets.UTF_8), "alice");
 
-            assertThat(r.data().get("activities").findValuesAsText("user_id")).containsOnly("alice");
+            Set<String> alicesIds = Set.copyOf(history("alice").stream().map(a -> a.id().toString()).toList());
+            assertThat(r.data().get("activities").findValuesAsText("id")).isSubsetOf(alicesIds);
             assertThat(r.response().body()).doesNotContain("Bob");
         }
 
@@ -343,11 +407,38 @@ abstract class ActivityApiBehaviour {
         Reply admin = get(BASE + "/health", "root", "admin");
         assertThat(admin.status()).isEqualTo(200);
         assertThat(admin.data().get("status").asText()).isEqualTo("up");
-        assertThat(admin.data().get("checks").has("queue")).isTrue();
-        assertThat(admin.data().get("checks").has("spool")).isTrue();
+        JsonNode checks = admin.data().get("checks");
+        assertThat(fieldNames(checks)).containsExactly("database", "queue", "spool", "recent_activity");
+        checks.forEach(check -> assertThat(check.get("status").asText()).isEqualTo("up"));
+        assertThat(checks.get("database").get("latency_ms").asLong()).isNotNegative();
+        assertThat(checks.get("queue").get("capacity").asInt()).isEqualTo(100_000);
+        assertThat(checks.get("spool").get("writable").asBoolean()).isTrue();
 
         assertError(get(BASE + "/health", "alice"), 403, "forbidden");
         assertError(get(BASE + "/health", null), 401, "unauthorized");
+    }
+
+    @Test
+    void shouldAnswer503WithTheFailingCheckWhenTheDatabaseDoesNotAnswer() throws Exception {
+        Reply anonymous = get("/down/health", null);
+        assertThat(anonymous.status()).isEqualTo(503);
+        assertThat(anonymous.data().get("status").asText()).isEqualTo("down");
+        JsonNode database = anonymous.data().get("checks").get("database");
+        assertThat(database.get("status").asText()).isEqualTo("down");
+        assertThat(database.has("error")).as("no failure detail for anonymous callers").isFalse();
+        assertThat(anonymous.data().get("checks").get("queue").get("status").asText()).isEqualTo("up");
+
+        JsonNode asAdmin = get("/down/health", "root", "admin").data().get("checks").get("database");
+        assertThat(asAdmin.get("error").asText()).contains("switched off");
+    }
+
+    @Test
+    void shouldOpenHealthToAnonymousCallersWhenConfigured() throws Exception {
+        Reply r = get("/open/health", null);
+
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.data().get("checks").get("database").get("status").asText()).isEqualTo("up");
+        assertError(get("/open/", null), 401, "unauthorized");
     }
 
     @Test
@@ -423,15 +514,17 @@ abstract class ActivityApiBehaviour {
         }
 
         @Test
-        void shouldLetSupportWithThePermissionReadWithoutIpOrSession() throws Exception {
+        void shouldLetSupportWithThePermissionReadTheRequestIdSessionHashAndMaskedIp() throws Exception {
             Reply r = get(BASE + "/users/bob", "sam", "support,view_user_activities");
 
             assertThat(r.status()).isEqualTo(200);
+            assertThat(r.data().get("user_id").asText()).isEqualTo("bob");
             JsonNode first = r.data().get("activities").get(0);
-            assertThat(first.get("user_id").asText()).isEqualTo("bob");
-            assertThat(first.has("ip_address")).isFalse();
-            assertThat(first.has("session_id")).isFalse();
+            assertThat(fieldNames(first)).containsExactlyInAnyOrder("id", "action", "description", "severity", "created_at",
+                    "device_info", "location_info", "request_id", "session_id", "ip_address");
             assertThat(first.get("request_id").asText()).startsWith("req-bob");
+            assertThat(first.get("session_id").asText()).isEqualTo("session-hash-bob");
+            assertThat(first.get("ip_address").asText()).isEqualTo("203.0.113.0");
         }
 
         @Test
@@ -447,8 +540,10 @@ abstract class ActivityApiBehaviour {
             Reply r = get(BASE + "/users/bob", "root", "admin");
             assertThat(r.status()).isEqualTo(200);
             JsonNode first = r.data().get("activities").get(0);
+            assertThat(fieldNames(first)).containsExactlyInAnyOrderElementsOf(ApiSettings.ALL_FIELDS);
             assertThat(first.get("ip_address").asText()).isEqualTo("203.0.113.0");
             assertThat(first.get("session_id").asText()).isEqualTo("session-hash-bob");
+            assertThat(first.get("user_agent").asText()).isEqualTo("Mozilla/5.0");
             get(BASE + "/users/bob/stats", "root", "admin");
             assertThat(get(BASE + "/users/bob/export", "root", "admin").response().body().lines()).hasSize(2);
 
@@ -615,5 +710,45 @@ abstract class ActivityApiBehaviour {
         assertError(thirdLog, 429, "rate_limited");
         assertThat(thirdLog.header("Retry-After")).isNotNull();
         assertThat(history("limited-1")).extracting(Activity::action).containsExactlyInAnyOrder("client.a", "client.b");
+    }
+
+    @Test
+    void shouldLimitAnonymousCallersByTheirAddressWhateverForwardedHeaderTheySend() throws Exception {
+        assertError(get("/anon/", null), 401, "unauthorized");
+        assertError(send(request("/anon/stats", null, null).header("X-Forwarded-For", "198.51.100.1").GET().build()),
+                401, "unauthorized");
+
+        Reply limited = send(request("/anon/", null, null).header("X-Forwarded-For", "198.51.100.2")
+                .header("Forwarded", "for=198.51.100.3").GET().build());
+        assertError(limited, 429, "rate_limited");
+        assertThat(Long.parseLong(limited.header("Retry-After"))).isPositive();
+        assertThat(limited.header("RateLimit-Limit")).isEqualTo("2");
+        assertThat(get("/anon/", "alice").status()).as("a signed-in caller has a bucket of their own").isEqualTo(200);
+    }
+
+    @Test
+    void shouldKeyAnonymousLimitsByTheAddressATrustedProxyForwards() throws Exception {
+        assertError(send(request("/behind-proxy/", null, null).header("X-Forwarded-For", "198.51.100.7").GET().build()),
+                401, "unauthorized");
+        assertError(send(request("/behind-proxy/", null, null).header("X-Forwarded-For", "198.51.100.7").GET().build()),
+                429, "rate_limited");
+        assertError(send(request("/behind-proxy/", null, null).header("X-Forwarded-For", "198.51.100.8").GET().build()),
+                401, "unauthorized");
+    }
+
+    @Test
+    void shouldUseAPluggedInRateLimiterAndRefuseWhenItFails() throws Exception {
+        Reply allowed = get("/custom-limiter/", "alice");
+        assertThat(allowed.status()).isEqualTo(200);
+        assertThat(allowed.header("RateLimit-Limit")).isEqualTo("7");
+        assertThat(allowed.header("RateLimit-Remaining")).isEqualTo("6");
+
+        Reply blocked = get("/custom-limiter/", "blocked");
+        assertError(blocked, 429, "rate_limited");
+        assertThat(blocked.header("Retry-After")).isEqualTo("12");
+
+        Reply broken = get("/custom-limiter/", "broken");
+        assertError(broken, 503, "unavailable");
+        assertThat(broken.response().body()).doesNotContain("shared limiter unreachable");
     }
 }

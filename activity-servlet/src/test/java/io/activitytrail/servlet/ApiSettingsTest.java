@@ -3,7 +3,10 @@ package io.activitytrail.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.activitytrail.PrivacyPolicy.LocationPrecision;
+import io.activitytrail.servlet.AccessPolicy.Role;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ApiSettingsTest {
@@ -21,6 +24,16 @@ class ApiSettingsTest {
         assertThat(s.healthOpen()).isFalse();
         assertThat(s.logActionAllowed().test("client.clicked")).isTrue();
         assertThat(s.logActionAllowed().test("login")).isFalse();
+        assertThat(s.anonymousLimit()).isEqualTo(30);
+        assertThat(s.rateLimiter()).isEmpty();
+        assertThat(s.clientAddress().trustedProxies()).isEmpty();
+        assertThat(s.fields(Role.USER)).containsExactlyInAnyOrder("id", "action", "description", "severity", "created_at",
+                "device_info", "location_info");
+        assertThat(s.fields(Role.SUPPORT)).containsAll(s.fields(Role.USER)).contains("request_id", "session_id", "ip_address")
+                .hasSize(10);
+        assertThat(s.fields(Role.ADMIN)).containsExactlyInAnyOrderElementsOf(ApiSettings.ALL_FIELDS);
+        assertThat(s.userLocationPrecision()).isEqualTo(LocationPrecision.REGION);
+        assertThat(s.healthTimeout()).isEqualTo(Duration.ofSeconds(2));
     }
 
     @Test
@@ -33,6 +46,11 @@ class ApiSettingsTest {
         assertThatThrownBy(() -> ApiSettings.builder().exportLimit(-1)).hasMessageContaining("exportLimit");
         assertThatThrownBy(() -> ApiSettings.builder().logLimit(0)).hasMessageContaining("logLimit");
         assertThatThrownBy(() -> ApiSettings.builder().rateLimitWindow(Duration.ZERO)).hasMessageContaining("rateLimitWindow").hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> ApiSettings.builder().anonymousLimit(0)).hasMessageContaining("anonymousLimit");
+        assertThatThrownBy(() -> ApiSettings.builder().healthTimeout(Duration.ofMillis(5))).hasMessageContaining("healthTimeout")
+                .hasMessageContaining("PT0.005S");
+        assertThatThrownBy(() -> ApiSettings.builder().fields(Role.USER, List.of("id", "password")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"password\"").hasMessageContaining("USER");
     }
 
     @Test

@@ -8,11 +8,12 @@ import io.activitytrail.ActivityStore;
 import io.activitytrail.ActivityStoreException;
 import io.activitytrail.RetentionResult;
 import io.activitytrail.WriteResult;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** A store that fails every write while {@link #down} is set, so the trail spools to disk. */
+/** A store that fails every write and ping while {@link #down} is set, so the trail spools to disk. */
 final class SwitchableStore implements ActivityStore {
     private final ActivityStore delegate;
     volatile boolean down;
@@ -47,6 +48,14 @@ final class SwitchableStore implements ActivityStore {
     @Override
     public long eraseUser(String userId) {
         return delegate.eraseUser(userId);
+    }
+
+    @Override
+    public void ping(Duration timeout) {
+        if (down) {
+            throw new ActivityStoreException("store switched off by the test");
+        }
+        delegate.ping(timeout);
     }
 
     @Override

@@ -18,6 +18,7 @@ import io.activitytrail.Severity;
 import io.activitytrail.servlet.AccessPolicy;
 import io.activitytrail.servlet.AccessPolicy.Role;
 import io.activitytrail.servlet.ApiSettings;
+import io.activitytrail.servlet.RateLimiter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
@@ -45,25 +46,29 @@ import org.slf4j.LoggerFactory;
 public final class JsonApi {
     private static final Logger LOG = LoggerFactory.getLogger(JsonApi.class);
     private static final int MAX_JSON_DEPTH = 32;
+    private static final long MAX_DRAINED_BYTES = 2L * 1024 * 1024;
     private static final Set<String> LOG_FIELDS = Set.of("action", "description", "severity", "metadata");
-    private static final Set<String> USER_HIDDEN = Set.of("session_id", "request_id");
-    private static final Set<String> SUPPORT_HIDDEN = Set.of("ip_address", "session_id");
 
     private final ActivityTrail trail;
     private final AccessPolicy policy;
     private final ApiSettings settings;
-    private final ApiRateLimiter limiter;
+    private final RateLimiter limiter;
+    private final ClientAddresses clientAddresses;
     private final ObjectMapper mapper;
 
     public JsonApi(ActivityTrail trail, AccessPolicy policy, ApiSettings settings) {
         this.trail = trail;
         this.policy = policy;
         this.settings = settings;
-        Map<ApiRateLimiter.Group, Integer> limits = new EnumMap<>(ApiRateLimiter.Group.class);
-        limits.put(ApiRateLimiter.Group.READ, settings.readLimit());
-        limits.put(ApiRateLimiter.Group.EXPORT, settings.exportLimit());
-        limits.put(ApiRateLimiter.Group.LOG, settings.logLimit());
-        this.limiter = new ApiRateLimiter(limits, settings.rateLimitWindow(), 100_000);
+        this.limiter = settings.rateLimiter().orElseGet(() -> {
+            Map<RateLimiter.Group, Integer> limits = new EnumMap<>(RateLimiter.Group.class);
+            limits.put(RateLimiter.Group.READ, settings.readLimit());
+            limits.put(RateLimiter.Group.EXPORT, settings.exportLimit());
+            limits.put(RateLimiter.Group.LOG, settings.logLimit());
+            limits.put(RateLimiter.Group.ANONYMOUS, settings.anonymousLimit());
+            return new LocalRateLimiter(limits, settings.rateLimitWindow(), 100_000);
+        });
+        this.clientAddresses = new ClientAddresses(settings.clientAddress());
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_DEPTH).build())
                 .build();
@@ -96,8 +101,9 @@ public final class JsonApi {
             route(request, response);
         } catch (ApiError e) {
             e.headers.forEach(response::setHeader);
-            if (hasBody(request)) {
-                // A refused body may be left unread; a client that reused this connection would race its close.
+            if (hasBody(request) && !drained(request)) {
+                // Closing with unread bytes in the socket makes the kernel reset the connection, and a
+                // client still sending would lose this answer; past the drain budget there is no choice.
                 response.setHeader("Connection", "close");
             }
             sendError(response, e.status, e.code, e.getMessage());
@@ -114,6 +120,30 @@ public final class JsonApi {
 
     private static boolean hasBody(HttpServletRequest request) {
         return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+    }
+
+    /** Reads and drops what is left of a refused body, up to a budget; true when all of it was read. */
+    private boolean drained(HttpServletRequest request) {
+        long declared = request.getContentLengthLong();
+        // Enough for the bodies clients really send by mistake (a 1 MB upload), not an open tap.
+        long budget = Math.max(4L * settings.maxBodyBytes(), MAX_DRAINED_BYTES);
+        if (declared > budget) {
+            return false;
+        }
+        try {
+            InputStream in = request.getInputStream();
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                budget -= n;
+                if (budget < 0) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | IllegalStateException e) {
+            return false;
+        }
     }
 
     private void route(HttpServletRequest request, HttpServletResponse response) throws ApiError, IOException {
@@ -183,17 +213,30 @@ public final class JsonApi {
     }
 
     private String caller(HttpServletRequest request) throws ApiError {
+        String user = optionalCaller(request);
+        if (user == null) {
+            limitAnonymous(request);
+            throw new ApiError(401, "unauthorized", "sign in to use this API");
+        }
+        return user;
+    }
+
+    /** The signed-in user, or null; a resolver that fails counts as nobody signed in. */
+    private @Nullable String optionalCaller(HttpServletRequest request) {
         Optional<String> user;
         try {
             user = settings.userResolver().resolve(request);
         } catch (RuntimeException e) {
             LOG.warn("activity API: the user resolver failed: {}", e.toString());
-            user = Optional.empty();
+            return null;
         }
-        if (user == null || user.isEmpty() || user.get().isBlank()) {
-            throw new ApiError(401, "unauthorized", "sign in to use this API");
-        }
-        return user.get();
+        return user == null || user.isEmpty() || user.get().isBlank() ? null : user.get();
+    }
+
+    /** Limits a caller without a user by the client's address; an unknown address shares one key. */
+    private void limitAnonymous(HttpServletRequest request) throws ApiError {
+        String ip = clientAddresses.resolve(request).ip();
+        consume(RateLimiter.Group.ANONYMOUS, "ip:" + (ip == null ? "unknown" : ip), null);
     }
 
     private static String targetUser(String userId) throws ApiError {
@@ -230,14 +273,33 @@ public final class JsonApi {
         }
     }
 
-    private void limit(ApiRateLimiter.Group group, String caller, HttpServletResponse response) throws ApiError {
-        ApiRateLimiter.Decision d = limiter.tryConsume(group, caller);
-        response.setHeader("RateLimit-Limit", Long.toString(d.limit()));
-        response.setHeader("RateLimit-Remaining", Long.toString(d.remaining()));
-        response.setHeader("RateLimit-Reset", Long.toString(d.resetSeconds()));
+    private void limit(RateLimiter.Group group, String caller, HttpServletResponse response) throws ApiError {
+        consume(group, "user:" + caller, response);
+    }
+
+    /** Takes a call from the allowance; the headers go on the answer, or on the 429 when refused. */
+    private void consume(RateLimiter.Group group, String key, @Nullable HttpServletResponse response) throws ApiError {
+        RateLimiter.Decision d;
+        try {
+            d = limiter.tryConsume(group, key);
+        } catch (RuntimeException e) {
+            LOG.warn("activity API: the rate limiter failed, refusing: {}", e.toString());
+            throw new ApiError(503, "unavailable", "the service is unavailable, try again later");
+        }
+        if (d == null) {
+            throw new ApiError(503, "unavailable", "the service is unavailable, try again later");
+        }
         if (!d.allowed()) {
             throw new ApiError(429, "rate_limited", "too many requests, retry in " + d.retryAfterSeconds() + " s")
-                    .header("Retry-After", Long.toString(d.retryAfterSeconds()));
+                    .header("Retry-After", Long.toString(d.retryAfterSeconds()))
+                    .header("RateLimit-Limit", Long.toString(d.limit()))
+                    .header("RateLimit-Remaining", "0")
+                    .header("RateLimit-Reset", Long.toString(d.resetSeconds()));
+        }
+        if (response != null) {
+            response.setHeader("RateLimit-Limit", Long.toString(d.limit()));
+            response.setHeader("RateLimit-Remaining", Long.toString(d.remaining()));
+            response.setHeader("RateLimit-Reset", Long.toString(d.resetSeconds()));
         }
     }
 
@@ -262,12 +324,12 @@ public final class JsonApi {
     private void timeline(HttpServletRequest request, HttpServletResponse response, String caller, String target)
             throws ApiError, IOException {
         ActivityQuery query = timelineQuery(request, target);
-        limit(ApiRateLimiter.Group.READ, caller, response);
+        limit(RateLimiter.Group.READ, caller, response);
         ActivityPage page = trail.query(query);
-        Set<String> hidden = hiddenFields(role(request, caller));
+        Role role = role(request, caller);
         List<Map<String, Object>> activities = new ArrayList<>();
         for (Activity a : page.activities()) {
-            activities.add(toJson(a, hidden));
+            activities.add(toJson(a, role));
         }
         Map<String, Object> pagination = new LinkedHashMap<>();
         pagination.put("limit", query.limit());
@@ -347,7 +409,7 @@ public final class JsonApi {
             throws ApiError, IOException {
         String days = single(request, "days");
         int n = days == null ? 30 : integer("days", days, 1, 3660);
-        limit(ApiRateLimiter.Group.READ, caller, response);
+        limit(RateLimiter.Group.READ, caller, response);
         ActivityStats s = trail.stats(target, Duration.ofDays(n));
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("user_id", target);
@@ -381,7 +443,7 @@ public final class JsonApi {
         } else {
             throw badParameter("format", "must be ndjson or csv, but was " + quote(format));
         }
-        limit(ApiRateLimiter.Group.EXPORT, caller, response);
+        limit(RateLimiter.Group.EXPORT, caller, response);
         audit(caller, target, "admin.activity_viewed", "export", null);
         response.setStatus(200);
         response.setContentType(f == ExportFormat.NDJSON ? "application/x-ndjson" : "text/csv");
@@ -417,7 +479,7 @@ public final class JsonApi {
     private void logClientEvent(HttpServletRequest request, HttpServletResponse response, String caller)
             throws ApiError, IOException {
         checkStateChanging(request);
-        limit(ApiRateLimiter.Group.LOG, caller, response);
+        limit(RateLimiter.Group.LOG, caller, response);
         byte[] body = readBody(request);
         JsonNode root;
         try {
@@ -494,7 +556,7 @@ public final class JsonApi {
                     .description(description)
                     .severity(severity)
                     .metadata(metadata)
-                    .ipAddress(request.getRemoteAddr())
+                    .ipAddress(clientAddresses.resolve(request).ip())
                     .userAgent(Texts.clean(request.getHeader("User-Agent"), Activity.MAX_USER_AGENT_LENGTH))
                     .build();
         } catch (IllegalArgumentException | InvalidActivityException e) {
@@ -509,7 +571,7 @@ public final class JsonApi {
 
     /** Who the caller is and which view they get, so that a page can offer what the role allows. */
     private void me(HttpServletRequest request, HttpServletResponse response, String caller) throws ApiError, IOException {
-        limit(ApiRateLimiter.Group.READ, caller, response);
+        limit(RateLimiter.Group.READ, caller, response);
         Role role = role(request, caller);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("user_id", caller);
@@ -517,30 +579,72 @@ public final class JsonApi {
         sendData(response, 200, data);
     }
 
+    /**
+     * Four checks, each up or down: the database answers a ping within the health timeout, the
+     * queue has room, the spool can take activities, and the pipeline is not stalled (the core's
+     * verdict of DOWN). 200 when all four are up (a pipeline still replaying its spool is DEGRADED
+     * but loses nothing), 503 otherwise. Failure messages are shown to admins only.
+     */
     private void health(HttpServletRequest request, HttpServletResponse response) throws ApiError, IOException {
-        if (!settings.healthOpen()) {
+        boolean admin;
+        if (settings.healthOpen()) {
+            String caller = optionalCaller(request);
+            if (caller == null) {
+                limitAnonymous(request);
+            }
+            admin = caller != null && role(request, caller) == Role.ADMIN;
+        } else {
             String caller = caller(request);
             if (role(request, caller) != Role.ADMIN) {
                 throw new ApiError(403, "forbidden", "health is for administrators");
             }
+            admin = true;
+        }
+        Map<String, Object> database = new LinkedHashMap<>();
+        try {
+            Duration took = trail.pingStore(settings.healthTimeout());
+            database.put("status", "up");
+            database.put("latency_ms", took.toMillis());
+        } catch (ActivityStoreException e) {
+            database.put("status", "down");
+            if (admin) {
+                database.put("error", e.getMessage());
+            }
         }
         PipelineHealth h = trail.health();
-        Map<String, Object> checks = new LinkedHashMap<>();
-        checks.put("queue", Map.of("status", h.status() == PipelineHealth.Status.DOWN && h.dropped() > 0 ? "down" : "up",
-                "depth", h.queueDepth(), "dropped", h.dropped()));
+        Map<String, Object> queue = new LinkedHashMap<>();
+        queue.put("status", h.queueDepth() < h.queueCapacity() ? "up" : "down");
+        queue.put("depth", h.queueDepth());
+        queue.put("capacity", h.queueCapacity());
+        queue.put("dropped", h.dropped());
         Map<String, Object> spool = new LinkedHashMap<>();
-        spool.put("status", h.spoolBytes() > 0 ? "degraded" : "up");
+        spool.put("status", h.spoolWritable() ? "up" : "down");
         spool.put("bytes", h.spoolBytes());
         spool.put("segments", h.spoolSegments());
-        checks.put("spool", spool);
+        spool.put("writable", h.spoolWritable());
         Map<String, Object> recent = new LinkedHashMap<>();
-        recent.put("last_successful_write", h.lastSuccessfulWrite() == null ? null : h.lastSuccessfulWrite().toString());
+        recent.put("status", h.status() == PipelineHealth.Status.DOWN ? "down" : "up");
+        Instant lastWrite = h.lastSuccessfulWrite();
+        recent.put("last_successful_write", lastWrite == null ? null : lastWrite.toString());
+        recent.put("age_seconds", lastWrite == null ? null : Math.max(0, Duration.between(lastWrite, Instant.now()).toSeconds()));
+        if (admin && h.lastError() != null) {
+            recent.put("last_error", h.lastError());
+        }
+        Map<String, Object> checks = new LinkedHashMap<>();
+        checks.put("database", database);
+        checks.put("queue", queue);
+        checks.put("spool", spool);
         checks.put("recent_activity", recent);
+        boolean allUp = checks.values().stream().allMatch(c -> "up".equals(((Map<?, ?>) c).get("status")));
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("status", h.status().name().toLowerCase(Locale.ROOT));
+        data.put("status", allUp ? "up" : "down");
+        data.put("pipeline", h.status().name().toLowerCase(Locale.ROOT));
         data.put("checks", checks);
         data.put("rejected", h.rejected());
-        sendData(response, h.status() == PipelineHealth.Status.UP ? 200 : 503, data);
+        if (admin && h.storeProblem() != null) {
+            data.put("store_problem", h.storeProblem());
+        }
+        sendData(response, allUp ? 200 : 503, data);
     }
 
     // --- CSRF and body
@@ -674,15 +778,8 @@ public final class JsonApi {
 
     // --- JSON
 
-    private static Set<String> hiddenFields(Role role) {
-        return switch (role) {
-            case ADMIN -> Set.of();
-            case SUPPORT -> SUPPORT_HIDDEN;
-            case USER -> USER_HIDDEN;
-        };
-    }
-
-    private static Map<String, Object> toJson(Activity a, Set<String> hidden) {
+    private Map<String, Object> toJson(Activity a, Role role) {
+        Set<String> shown = settings.fields(role);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("id", a.id().toString());
         m.put("user_id", a.userId());
@@ -694,10 +791,10 @@ public final class JsonApi {
         m.put("session_id", a.sessionId());
         m.put("request_id", a.requestId());
         m.put("device_info", a.deviceInfo());
-        m.put("location_info", a.locationInfo());
+        m.put("location_info", role == Role.USER ? settings.userLocationPrecision().generalise(a.locationInfo()) : a.locationInfo());
         m.put("metadata", a.metadata());
         m.put("created_at", a.createdAt().toString());
-        m.keySet().removeAll(hidden);
+        m.keySet().retainAll(shown);
         return m;
     }
 

@@ -15,8 +15,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +49,7 @@ public final class RequestLogger {
 
     private final ActivityTrail trail;
     private final FilterSettings settings;
-    private final ClientIpResolver ipResolver;
+    private final ClientAddresses clientAddresses;
     private final List<PathPattern> includes;
     private final List<PathPattern> excludes;
     private final Set<String> includeMethods;
@@ -64,11 +62,7 @@ public final class RequestLogger {
     public RequestLogger(ActivityTrail trail, FilterSettings settings) {
         this.trail = trail;
         this.settings = settings;
-        List<Cidr> proxies = new ArrayList<>();
-        for (String p : settings.trustedProxies()) {
-            proxies.add(java.util.Objects.requireNonNull(Cidr.parse(p), p));
-        }
-        this.ipResolver = new ClientIpResolver(proxies);
+        this.clientAddresses = new ClientAddresses(settings);
         this.includes = compile(settings.includePatterns());
         this.excludes = compile(settings.excludePatterns());
         this.includeMethods = new HashSet<>(settings.includeMethods());
@@ -191,13 +185,9 @@ public final class RequestLogger {
         response.setHeader(settings.requestIdHeader(), requestId);
         request.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
 
-        String peer = request.getRemoteAddr();
-        byte[] peerAddress = IpAddresses.parse(peer);
-        boolean peerTrusted = ipResolver.isTrusted(peerAddress);
-        @Nullable String ip = peerAddress == null ? null
-                : !peerTrusted ? IpAddresses.format(peerAddress)
-                : ipResolver.resolve(peer, headers(request, settings.forwardedForHeader()),
-                        settings.useForwardedHeader() ? headers(request, "Forwarded") : List.of());
+        ClientAddresses.Client client = clientAddresses.resolve(request);
+        @Nullable String ip = client.ip();
+        boolean peerTrusted = client.peerTrusted();
 
         String uri = request.getRequestURI();
         String query = request.getQueryString();
@@ -208,11 +198,6 @@ public final class RequestLogger {
         @Nullable String userAtStart = resolveUser(request);
         return new Capture(startNanos, requestId, ip, request.getHeader("User-Agent"), method, path,
                 Texts.clean(uri, MAX_DESCRIPTION_PATH), deviceInfo, locationInfo, userAtStart);
-    }
-
-    private static List<String> headers(HttpServletRequest request, String name) {
-        Enumeration<String> values = request.getHeaders(name);
-        return values == null || !values.hasMoreElements() ? List.of() : Collections.list(values);
     }
 
     private static Map<String, Object> clientHints(HttpServletRequest request) {

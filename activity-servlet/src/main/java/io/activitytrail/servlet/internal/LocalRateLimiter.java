@@ -2,6 +2,7 @@ package io.activitytrail.servlet.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.activitytrail.servlet.RateLimiter;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
@@ -10,28 +11,22 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Token buckets per caller and route group, in a bounded Caffeine cache. Local to one instance: a
- * cluster-wide limit needs a shared store.
+ * The default {@link RateLimiter}: token buckets per key and route group, in a bounded Caffeine
+ * cache. Local to one instance: a cluster-wide limit needs a shared store.
  */
-public final class ApiRateLimiter {
-
-    /** Route groups that are limited separately. */
-    public enum Group { READ, EXPORT, LOG }
-
-    /** The outcome of one call: allowed or not, and what to tell the client. */
-    public record Decision(boolean allowed, long limit, long remaining, long resetSeconds, long retryAfterSeconds) {}
-
+public final class LocalRateLimiter implements RateLimiter {
     private final Map<Group, Integer> limits;
     private final Duration window;
     private final Cache<String, Bucket> buckets;
 
-    public ApiRateLimiter(Map<Group, Integer> limits, Duration window, long maxKeys) {
+    public LocalRateLimiter(Map<Group, Integer> limits, Duration window, long maxKeys) {
         this.limits = new EnumMap<>(limits);
         this.window = window;
         // A bucket unused for a window is full again, so forgetting it then loses nothing.
         this.buckets = Caffeine.newBuilder().maximumSize(maxKeys).expireAfterAccess(window).build();
     }
 
+    @Override
     public Decision tryConsume(Group group, String key) {
         int limit = limits.get(group);
         Bucket bucket = buckets.get(group.name() + '\u0000' + key, k -> Bucket.builder()
