@@ -139,7 +139,7 @@ class DashboardIT {
                     .metadata(Map.of("n", i));
             if (i % 3 == 0) {
                 b.deviceInfo(Map.of("browser", "Firefox", "browser_version", "128", "os", "Linux", "device_type", "desktop"));
-                b.locationInfo(Map.of("city", "Lyon", "country", "France", "country_code", "FR"));
+                b.locationInfo(Map.of("city", "Lyon", "region", "Auvergne-Rhone-Alpes", "country", "France", "country_code", "FR"));
             }
             alice.add(b.build());
         }
@@ -326,7 +326,10 @@ class DashboardIT {
         assertThat(column("severity")).isEqualTo(alice.stream().limit(20).map(a -> a.severity().value()).toList());
         int withDevice = alice.indexOf(alice.stream().filter(a -> !a.deviceInfo().isEmpty()).findFirst().orElseThrow());
         assertThat(column("device").get(withDevice)).isEqualTo("Firefox 128 on Linux (desktop)");
-        assertThat(column("location").get(withDevice)).isEqualTo("Lyon, France");
+        // A user sees their location to the region only, and no IP address: the page shows what the API sends.
+        assertThat(column("location").get(withDevice)).isEqualTo("Auvergne-Rhone-Alpes, France");
+        assertThat(driver.findElements(By.cssSelector("#rows td[data-col=ip]"))).isEmpty();
+        assertThat(driver.findElement(By.id("ip-head")).isDisplayed()).isFalse();
         assertThat(driver.findElements(By.cssSelector("#rows td[data-col=device]")).get(withDevice == 0 ? 1 : 0).getText())
                 .isEqualTo(alice.get(withDevice == 0 ? 1 : 0).deviceInfo().isEmpty() ? "" : "Firefox 128 on Linux (desktop)");
         assertThat(driver.findElement(By.tagName("body")).getText()).doesNotContain("null").doesNotContain("undefined");
@@ -553,6 +556,7 @@ class DashboardIT {
         open("?user=alice");
         assertThat(rows()).hasSize(20);
         assertThat(column("ip")).as("the admin view has the (masked) IP").hasSize(20).allMatch(ip -> ip.matches("\\d+\\.\\d+\\.\\d+\\.0"));
+        assertThat(column("location")).contains("Lyon, Auvergne-Rhone-Alpes, France");
         assertThat(((Number) js("return document.documentElement.scrollWidth")).intValue()).isLessThanOrEqualTo(width);
         if (width == 1280 && scheme.equals("light")) {
             screenshot("dashboard-admin.png", 4000);
