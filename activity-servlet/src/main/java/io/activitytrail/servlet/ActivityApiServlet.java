@@ -3,12 +3,14 @@ package io.activitytrail.servlet;
 import static java.util.Objects.requireNonNull;
 
 import io.activitytrail.ActivityTrail;
+import io.activitytrail.servlet.internal.DashboardResources;
 import io.activitytrail.servlet.internal.JsonApi;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON API of ActivityTrail, served by the host's container behind the host's authentication.
@@ -27,13 +29,19 @@ import java.io.IOException;
  * </ul>
  *
  * <p>Bodies are {@code {"success": true, "data": {...}}} or
- * {@code {"success": false, "error": {"code": ..., "message": ...}}}. Thread-safe. Rate limits are
+ * {@code {"success": false, "error": {"code": ..., "message": ...}}}.
+ *
+ * <p>Unless {@link ApiSettings.Builder#dashboardEnabled switched off}, the same servlet serves the
+ * dashboard at {@code /dashboard}: an HTML page with its scripts and styles, from the jar, under a
+ * strict Content-Security-Policy, that shows the caller's activity (and, for support and admin,
+ * another user's) through the routes above. Thread-safe. Rate limits are
  * held per servlet instance, so each application instance limits separately.
  */
 public class ActivityApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     private final transient JsonApi api;
+    private final transient @Nullable DashboardResources dashboard;
 
     /** The API with {@link ApiSettings#defaults() default settings}. */
     public ActivityApiServlet(ActivityTrail trail, AccessPolicy accessPolicy) {
@@ -46,10 +54,15 @@ public class ActivityApiServlet extends HttpServlet {
         requireNonNull(accessPolicy, "accessPolicy");
         requireNonNull(settings, "settings");
         this.api = new JsonApi(trail, accessPolicy, settings);
+        this.dashboard = settings.dashboardEnabled() ? new DashboardResources(settings.dashboardCspReportUri()) : null;
     }
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws ServletException, IOException {
+        if (dashboard != null && DashboardResources.isDashboardPath(request.getPathInfo())) {
+            dashboard.handle(request, response);
+            return;
+        }
         api.handle(request, response);
     }
 }

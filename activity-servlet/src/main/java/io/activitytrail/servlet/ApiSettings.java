@@ -43,6 +43,8 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@link Builder#userLocationPrecision userLocationPrecision}</td><td>{@code REGION}: a user sees no city, postal code or coordinates</td></tr>
  *   <tr><td>{@link Builder#healthOpen healthOpen}</td><td>false: {@code GET /health} for admins only</td></tr>
  *   <tr><td>{@link Builder#healthTimeout healthTimeout}</td><td>2 seconds for the database check of {@code GET /health}</td></tr>
+ *   <tr><td>{@link Builder#dashboardEnabled dashboardEnabled}</td><td>true: the dashboard page at {@code basePath + "/dashboard"}</td></tr>
+ *   <tr><td>{@link Builder#dashboardCspReportUri dashboardCspReportUri}</td><td>none: where browsers report violations of the dashboard's Content-Security-Policy</td></tr>
  * </table>
  */
 public final class ApiSettings {
@@ -75,6 +77,8 @@ public final class ApiSettings {
     private final Map<Role, Set<String>> fields;
     private final LocationPrecision userLocationPrecision;
     private final Duration healthTimeout;
+    private final boolean dashboardEnabled;
+    private final @Nullable String dashboardCspReportUri;
 
     private ApiSettings(Builder b) {
         basePath = b.basePath;
@@ -92,6 +96,8 @@ public final class ApiSettings {
         fields = Collections.unmodifiableMap(new EnumMap<>(b.fields));
         userLocationPrecision = b.userLocationPrecision;
         healthTimeout = b.healthTimeout;
+        dashboardEnabled = b.dashboardEnabled;
+        dashboardCspReportUri = b.dashboardCspReportUri;
     }
 
     /** The defaults listed above. */
@@ -179,6 +185,16 @@ public final class ApiSettings {
         return Collections.unmodifiableSet(out);
     }
 
+    /** Whether the servlet serves the dashboard page at {@code basePath() + "/dashboard"}. */
+    public boolean dashboardEnabled() {
+        return dashboardEnabled;
+    }
+
+    /** Where browsers report violations of the dashboard's Content-Security-Policy, if anywhere. */
+    public Optional<String> dashboardCspReportUri() {
+        return Optional.ofNullable(dashboardCspReportUri);
+    }
+
     /** Builds {@link ApiSettings}; not thread-safe. */
     public static final class Builder {
         private String basePath = DEFAULT_BASE_PATH;
@@ -197,6 +213,8 @@ public final class ApiSettings {
                 Role.USER, USER_FIELDS, Role.SUPPORT, SUPPORT_FIELDS, Role.ADMIN, Set.copyOf(ALL_FIELDS)));
         private LocationPrecision userLocationPrecision = LocationPrecision.REGION;
         private Duration healthTimeout = Duration.ofSeconds(2);
+        private boolean dashboardEnabled = true;
+        private @Nullable String dashboardCspReportUri;
 
         private Builder() {}
 
@@ -341,6 +359,33 @@ public final class ApiSettings {
                 throw new IllegalArgumentException("healthTimeout must be between PT0.1S and PT1M, but was " + healthTimeout);
             }
             this.healthTimeout = healthTimeout;
+            return this;
+        }
+
+        /**
+         * Whether the servlet serves the dashboard (default true): an HTML page and its scripts and
+         * styles at {@code basePath + "/dashboard"}, standing only on this API and behind the same
+         * authentication. When false, {@code basePath + "/dashboard"} answers 404 like any unknown route.
+         */
+        public Builder dashboardEnabled(boolean dashboardEnabled) {
+            this.dashboardEnabled = dashboardEnabled;
+            return this;
+        }
+
+        /**
+         * Adds {@code report-uri} to the dashboard's Content-Security-Policy, so that browsers post
+         * each violation there (default: no reports).
+         *
+         * @throws IllegalArgumentException unless a path starting with {@code /} or an
+         *     {@code https://} URL, without spaces, quotes, commas or semicolons
+         */
+        public Builder dashboardCspReportUri(String reportUri) {
+            requireNonNull(reportUri, "reportUri");
+            if (!reportUri.matches("(/|https://)[A-Za-z0-9._~:/?#@!$&()*+=%-]*") || reportUri.startsWith("//")) {
+                throw new IllegalArgumentException("dashboardCspReportUri must be a path starting with / or an https:// URL "
+                        + "(no spaces, quotes, commas or semicolons), but was \"" + reportUri + "\"");
+            }
+            this.dashboardCspReportUri = reportUri;
             return this;
         }
 

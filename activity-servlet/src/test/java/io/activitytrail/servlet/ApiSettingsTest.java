@@ -57,4 +57,18 @@ class ApiSettingsTest {
     void shouldRefuseBlankRoleNames() {
         assertThatThrownBy(() -> AccessPolicy.roles(" ", "support", "p")).hasMessageContaining("adminRole");
     }
+
+    @Test
+    void shouldServeTheDashboardByDefaultWithoutCspReports() {
+        assertThat(ApiSettings.defaults().dashboardEnabled()).isTrue();
+        assertThat(ApiSettings.defaults().dashboardCspReportUri()).isEmpty();
+        assertThat(ApiSettings.builder().dashboardEnabled(false).build().dashboardEnabled()).isFalse();
+        assertThat(ApiSettings.builder().dashboardCspReportUri("/csp").build().dashboardCspReportUri()).contains("/csp");
+        assertThat(ApiSettings.builder().dashboardCspReportUri("https://reports.example/csp?app=1").build().dashboardCspReportUri())
+                .contains("https://reports.example/csp?app=1");
+        for (String bad : new String[] {"", "csp", "//evil.example/x", "http://reports.example/", "/csp; script-src *", "/a b", "/a'b", "/a,b"}) {
+            assertThatThrownBy(() -> ApiSettings.builder().dashboardCspReportUri(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dashboardCspReportUri");
+        }
+    }
 }
