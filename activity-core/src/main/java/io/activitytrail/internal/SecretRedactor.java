@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * tokens, JWTs and Luhn-valid card numbers in text. Immutable, thread-safe.
  *
  * <p>Cheap when there is nothing to redact, which is nearly always: keys are matched by a scan
- * without allocation, text is first scanned for the few shapes a secret can have ({@code eyJ},
+ * without allocation, and the verdict on each key is remembered (up to {@value #MAX_REMEMBERED_KEYS} keys), text is first scanned for the few shapes a secret can have ({@code eyJ},
  * {@code bearer}, a run of 13 digits) and only then matched against the precompiled patterns,
  * and the same instance comes back when nothing changed.
  */
@@ -34,8 +35,13 @@ public final class SecretRedactor {
     private static final Pattern CARD = Pattern.compile(
             "(?<![0-9])[2-6](?:[ -]?[0-9]){" + (MIN_CARD_DIGITS - 1) + "," + (MAX_CARD_DIGITS - 1) + "}(?![0-9])");
 
+    /** How many verdicts on keys are remembered; beyond it (keys made from data, say) keys are scanned each time. */
+    static final int MAX_REMEMBERED_KEYS = 4_096;
+
     private final char[][] keys;
     private final boolean redactValues;
+    /** Keys repeat from activity to activity (a few dozen names), so each is scanned once. */
+    private final ConcurrentHashMap<String, Boolean> verdicts = new ConcurrentHashMap<>();
 
     public SecretRedactor(List<String> secretKeys, boolean redactValues) {
         List<char[]> normalised = new ArrayList<>(secretKeys.size());
@@ -61,6 +67,18 @@ public final class SecretRedactor {
 
     /** Whether values under {@code key} are secret. */
     public boolean isSecretKey(String key) {
+        Boolean known = verdicts.get(key);
+        if (known != null) {
+            return known;
+        }
+        boolean secret = scan(key);
+        if (verdicts.size() < MAX_REMEMBERED_KEYS) {
+            verdicts.put(key, secret);
+        }
+        return secret;
+    }
+
+    private boolean scan(String key) {
         for (char[] secret : keys) {
             if (contains(key, secret, secret.length <= SHORT_KEY)) {
                 return true;
@@ -223,10 +241,12 @@ public final class SecretRedactor {
 
     // ---- values ----
 
+    /** {@code lowerNeedle} starts with an ASCII letter; the scan compares a region only where that letter stands. */
     private static boolean containsIgnoreCase(String s, String lowerNeedle) {
+        char first = lowerNeedle.charAt(0);
         int last = s.length() - lowerNeedle.length();
         for (int i = 0; i <= last; i++) {
-            if (s.regionMatches(true, i, lowerNeedle, 0, lowerNeedle.length())) {
+            if ((s.charAt(i) | 0x20) == first && s.regionMatches(true, i, lowerNeedle, 0, lowerNeedle.length())) {
                 return true;
             }
         }

@@ -118,4 +118,18 @@ class SecretRedactorTest {
         Arrays.fill(digits, '0');
         assertThat(SecretRedactor.luhn(new String(digits))).isTrue();
     }
+
+    @Test
+    void shouldGiveTheSameVerdictOnAKeyTheSecondTimeAndPastTheRememberedLimit() {
+        assertThat(redactor.isSecretKey("password")).isTrue();
+        assertThat(redactor.isSecretKey("password")).isTrue();
+        assertThat(redactor.isSecretKey("invoice")).isFalse();
+        assertThat(redactor.isSecretKey("invoice")).isFalse();
+        for (int i = 0; i < SecretRedactor.MAX_REMEMBERED_KEYS + 100; i++) {
+            assertThat(redactor.isSecretKey("field_" + i)).isFalse();
+        }
+        assertThat(redactor.isSecretKey("apiToken")).as("a key first seen once the memory is full").isTrue();
+        assertThat(redactor.isSecretKey("password")).isTrue();
+        assertThat(redactor.redact(java.util.Map.of("user_password", "hunter2"))).containsEntry("user_password", SecretRedactor.REDACTED);
+    }
 }
