@@ -1,0 +1,143 @@
+package io.activitytrail.spring;
+
+import io.activitytrail.ActivityTrail;
+import io.activitytrail.UserResolver;
+import io.activitytrail.servlet.AccessPolicy;
+import io.activitytrail.servlet.ActivityApiServlet;
+import io.activitytrail.servlet.ActivityFilter;
+import io.activitytrail.servlet.ApiSettings;
+import io.activitytrail.servlet.FilterSettings;
+import io.activitytrail.spring.internal.ActivityHealthIndicator;
+import io.activitytrail.spring.internal.SecurityEventsListener;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.core.userdetails.UsernameNotFoundException;
+
+/**
+ * What stands on the {@link ActivityTrail} of {@link ActivityTrailAutoConfiguration} (or the
+ * application's own): the filter, the JSON API and the dashboard in a servlet web application,
+ * Spring Security's authentication events, and the Actuator health indicator. A separate
+ * auto-configuration, ordered after the first, so that its conditions see the trail.
+ */
+@AutoConfiguration(after = ActivityTrailAutoConfiguration.class)
+@ConditionalOnBean(ActivityTrail.class)
+@ConditionalOnProperty(prefix = "activity", name = "enabled", havingValue = "true", matchIfMissing = true)
+public class ActivityTrailIntegrationAutoConfiguration {
+    /** Spring Security's filter chain runs at -100 ({@code SecurityProperties.DEFAULT_FILTER_ORDER}); the filter runs after it. */
+    static final int FILTER_ORDER = -100 + 10;
+
+    /** The request filter, the JSON API and the dashboard in a servlet web application. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnClass(name = "org.springframework.boot.web.servlet.FilterRegistrationBean")
+    static class WebConfiguration {
+        @Bean
+        @ConditionalOnMissingBean
+        FilterSettings activityFilterSettings(ActivityTrailProperties properties,
+                ObjectProvider<UserResolver<HttpServletRequest>> userResolver) {
+            ActivityTrailProperties.Filter filter = properties.getFilter();
+            FilterSettings.Builder builder = FilterSettings.builder()
+                    .trustedProxies(filter.getTrustedProxies())
+                    .activityApiPath(properties.getApi().getBasePath());
+            if (!filter.getInclude().isEmpty()) {
+                builder.includePatterns(filter.getInclude());
+            }
+            if (!filter.getExclude().isEmpty()) {
+                builder.addExcludePatterns(filter.getExclude().toArray(String[]::new));
+            }
+            if (filter.isLogAnonymous()) {
+                builder.anonymousUserId("anonymous");
+            }
+            userResolver.ifAvailable(builder::userResolver);
+            return builder.build();
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(name = "activityFilterRegistration")
+        @ConditionalOnProperty(prefix = "activity.filter", name = "enabled", havingValue = "true", matchIfMissing = true)
+        FilterRegistrationBean<ActivityFilter> activityFilterRegistration(ActivityTrail trail, FilterSettings settings) {
+            FilterRegistrationBean<ActivityFilter> registration = new FilterRegistrationBean<>(new ActivityFilter(trail, settings));
+            registration.setName("activityFilter");
+            registration.setOrder(FILTER_ORDER);
+            registration.addUrlPatterns("/*");
+            return registration;
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        ApiSettings activityApiSettings(ActivityTrailProperties properties, FilterSettings filterSettings,
+                ObjectProvider<UserResolver<HttpServletRequest>> userResolver) {
+            ActivityTrailProperties.Api api = properties.getApi();
+            String prefix = api.getClientActionPrefix();
+            ApiSettings.Builder builder = ApiSettings.builder()
+                    .basePath(api.getBasePath())
+                    .readLimit(api.getReadLimit())
+                    .exportLimit(api.getExportLimit())
+                    .logLimit(api.getLogLimit())
+                    .anonymousLimit(api.getAnonymousLimit())
+                    .rateLimitWindow(api.getRateLimitWindow())
+                    .logActionAllowed(action -> action.startsWith(prefix))
+                    .healthOpen(api.isHealthOpen())
+                    .clientAddress(filterSettings)
+                    .dashboardEnabled(properties.getDashboard().isEnabled());
+            userResolver.ifAvailable(builder::userResolver);
+            return builder.build();
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(name = "activityApiServletRegistration")
+        @ConditionalOnProperty(prefix = "activity.api", name = "enabled", havingValue = "true", matchIfMissing = true)
+        ServletRegistrationBean<ActivityApiServlet> activityApiServletRegistration(ActivityTrail trail,
+                ObjectProvider<AccessPolicy> accessPolicy, ApiSettings settings) {
+            AccessPolicy policy = accessPolicy.getIfAvailable(AccessPolicy::roles);
+            ServletRegistrationBean<ActivityApiServlet> registration =
+                    new ServletRegistrationBean<>(new ActivityApiServlet(trail, policy, settings), settings.urlPattern());
+            registration.setName("activityApi");
+            return registration;
+        }
+    }
+
+    /** Sign-in, failed sign-in and sign-out from Spring Security's events. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.security.authentication.event.AuthenticationSuccessEvent")
+    static class SecurityEventsConfiguration {
+        @Bean
+        @ConditionalOnProperty(prefix = "activity.security", name = "events", havingValue = "true", matchIfMissing = true)
+        SecurityEventsListener activitySecurityEventsListener(ActivityTrail trail,
+                ObjectProvider<UserDetailsService> userDetailsService) {
+            UserDetailsService users = userDetailsService.getIfUnique();
+            return new SecurityEventsListener(trail, name -> {
+                if (users == null) {
+                    return false;
+                }
+                try {
+                    return users.loadUserByUsername(name) != null;
+                } catch (UsernameNotFoundException e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    /** An {@code activity} health indicator on Boot 4's health API. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+    static class Boot4HealthConfiguration {
+        @Bean
+        @ConditionalOnMissingBean(name = "activityHealthIndicator")
+        ActivityHealthIndicator activityHealthIndicator(ActivityTrail trail) {
+            return new ActivityHealthIndicator(trail);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.activitytrail.spring.internal;
+
+import io.activitytrail.Activity;
+import io.activitytrail.ActivityTrail;
+import io.activitytrail.RequestInfo;
+import io.activitytrail.Severity;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.security.authentication.event.AbstractAuthenticationFailureEvent;
+import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
+import org.springframework.security.authentication.event.LogoutSuccessEvent;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
+/**
+ * Spring Security's authentication events in the users' histories: success as {@code login},
+ * failure as {@code login_failed} (under the attempted user name, with the reason; never the
+ * password), sign-out as {@code logout}. Never breaks the authentication it observes.
+ */
+public final class SecurityEventsListener {
+    private static final Logger LOG = LoggerFactory.getLogger(SecurityEventsListener.class);
+    private static final int MAX_USER_ID = Activity.MAX_USER_ID_LENGTH;
+
+    /** The id failed sign-ins are logged under when the attempted name is no known user. */
+    public static final String UNKNOWN_USER_ID = "unknown";
+
+    private final ActivityTrail trail;
+    private final Predicate<String> knownUser;
+
+    /**
+     * @param knownUser whether a name is a user of the application; failures for other names are
+     *     logged under {@value #UNKNOWN_USER_ID}, so that nobody fills a stranger's (or a made-up)
+     *     history, and a password typed into the user field is not stored
+     */
+    public SecurityEventsListener(ActivityTrail trail, Predicate<String> knownUser) {
+        this.trail = trail;
+        this.knownUser = knownUser;
+    }
+
+    @EventListener
+    public void onSuccess(AuthenticationSuccessEvent event) {
+        Authentication authentication = event.getAuthentication();
+        log(authentication.getName(), "login", "Signed in", Severity.INFO, Map.of("method", method(authentication)));
+    }
+
+    @EventListener
+    public void onFailure(AbstractAuthenticationFailureEvent event) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("reason", event.getClass().getSimpleName().replace("AuthenticationFailure", "").replace("Event", ""));
+        metadata.put("method", method(event.getAuthentication()));
+        String attempted = event.getAuthentication().getName();
+        boolean known;
+        try {
+            known = attempted != null && !attempted.isBlank() && knownUser.test(attempted);
+        } catch (RuntimeException e) {
+            known = false;
+        }
+        log(known ? attempted : UNKNOWN_USER_ID, "login_failed", "Failed sign-in attempt", Severity.WARNING, metadata);
+    }
+
+    @EventListener
+    public void onLogout(LogoutSuccessEvent event) {
+        log(event.getAuthentication().getName(), "logout", "Signed out", Severity.INFO, Map.of());
+    }
+
+    private static String method(Authentication authentication) {
+        return authentication.getClass().getSimpleName().replace("AuthenticationToken", "").replace("Token", "");
+    }
+
+    private void log(String userId, String action, String description, Severity severity, Map<String, Object> metadata) {
+        try {
+            if (userId == null || userId.isBlank() || userId.length() > MAX_USER_ID) {
+                return;
+            }
+            trail.log(Activity.builder(userId, action).description(description).severity(severity)
+                    .metadata(metadata).request(currentRequest()).build());
+        } catch (RuntimeException e) {
+            LOG.warn("could not log {} of an authentication event: {}", action, e.toString());
+        }
+    }
+
+    private static RequestInfo currentRequest() {
+        RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+        if (!(attributes instanceof ServletRequestAttributes servlet)) {
+            return RequestInfo.empty();
+        }
+        HttpServletRequest request = servlet.getRequest();
+        HttpSession session = request.getSession(false);
+        return new RequestInfo(request.getRemoteAddr(), request.getHeader("User-Agent"),
+                session == null ? null : session.getId(), null);
+    }
+}

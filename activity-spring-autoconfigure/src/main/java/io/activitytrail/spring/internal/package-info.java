@@ -1,0 +1,2 @@
+/** Implementation of the Spring integration; not a public API. */
+package io.activitytrail.spring.internal;

@@ -1,0 +1,144 @@
+package io.activitytrail.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.activitytrail.ActivityStore;
+import io.activitytrail.ActivityTrail;
+import io.activitytrail.InMemoryActivityStore;
+import io.activitytrail.MetricsListener;
+import io.activitytrail.MicrometerMetricsListener;
+import io.activitytrail.jdbc.JdbcActivityStore;
+import io.activitytrail.servlet.AccessPolicy;
+import io.activitytrail.servlet.ActivityApiServlet;
+import io.activitytrail.servlet.ActivityFilter;
+import io.activitytrail.spring.internal.ActivityHealthIndicator;
+import io.activitytrail.spring.internal.AuthoritiesAccessPolicy;
+import io.activitytrail.spring.internal.SecurityEventsListener;
+import io.activitytrail.testsupport.PostgresExtension;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
+
+/** Each condition of the auto-configuration, on a real PostgreSQL. */
+class ActivityTrailAutoConfigurationIT {
+    @RegisterExtension
+    static final PostgresExtension postgres = new PostgresExtension();
+
+    @TempDir
+    Path spool;
+
+    /** The pool stays open: it is the extension's, and a context would close a bean that is a pool. */
+    private ApplicationContextRunner plain() {
+        return new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ActivityTrailAutoConfiguration.class, ActivityTrailIntegrationAutoConfiguration.class))
+                .withBean(DataSource.class, () -> new DelegatingDataSource(postgres.dataSource()))
+                .withPropertyValues("activity.spool-dir=" + spool);
+    }
+
+    private WebApplicationContextRunner web() {
+        return new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ActivityTrailAutoConfiguration.class, ActivityTrailIntegrationAutoConfiguration.class))
+                .withBean(DataSource.class, () -> new DelegatingDataSource(postgres.dataSource()))
+                .withPropertyValues("activity.spool-dir=" + spool);
+    }
+
+    @Test
+    void shouldMakeAStoreOnTheDataSourceAndATrailOnIt() {
+        plain().withPropertyValues("activity.queue-capacity=1234").run(context -> {
+            assertThat(context).hasSingleBean(JdbcActivityStore.class).hasSingleBean(ActivityTrail.class);
+            ActivityTrail trail = context.getBean(ActivityTrail.class);
+            assertThat(trail.health().queueCapacity()).isEqualTo(1234);
+            trail.log("alice", "invoice_paid", "Paid invoice 17");
+            trail.flush();
+            assertThat(trail.query(io.activitytrail.ActivityQuery.forUser("alice").build()).activities())
+                    .extracting(a -> a.description()).contains("Paid invoice 17");
+            assertThat(context).doesNotHaveBean(FilterRegistrationBean.class);
+        });
+    }
+
+    @Test
+    void shouldBackOffWithoutADataSource() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ActivityTrailAutoConfiguration.class, ActivityTrailIntegrationAutoConfiguration.class))
+                .run(context -> assertThat(context).doesNotHaveBean(ActivityStore.class).doesNotHaveBean(ActivityTrail.class));
+    }
+
+    @Test
+    void shouldBackOffWhenSwitchedOff() {
+        web().withPropertyValues("activity.enabled=false").run(context -> assertThat(context)
+                .doesNotHaveBean(ActivityTrail.class).doesNotHaveBean(FilterRegistrationBean.class));
+    }
+
+    @Test
+    void shouldUseTheApplicationsOwnStore() {
+        plain().withBean(ActivityStore.class, InMemoryActivityStore::new).run(context -> {
+            assertThat(context).doesNotHaveBean(JdbcActivityStore.class).hasSingleBean(InMemoryActivityStore.class);
+            assertThat(context).hasSingleBean(ActivityTrail.class);
+        });
+    }
+
+    @Test
+    void shouldRegisterTheFilterAfterSpringSecurityAndTheApiAtItsBasePath() {
+        web().withPropertyValues("activity.api.base-path=/my/activity").run(context -> {
+            @SuppressWarnings("unchecked")
+            FilterRegistrationBean<ActivityFilter> filter = context.getBean(FilterRegistrationBean.class);
+            assertThat(filter.getFilter()).isInstanceOf(ActivityFilter.class);
+            assertThat(filter.getOrder()).isGreaterThan(-100);
+            @SuppressWarnings("unchecked")
+            ServletRegistrationBean<ActivityApiServlet> api = context.getBean(ServletRegistrationBean.class);
+            assertThat(api.getServlet()).isInstanceOf(ActivityApiServlet.class);
+            assertThat(api.getUrlMappings()).containsExactly("/my/activity/*");
+            assertThat(context.getBean(AccessPolicy.class)).isInstanceOf(AuthoritiesAccessPolicy.class);
+            assertThat(context).hasSingleBean(SecurityEventsListener.class);
+        });
+    }
+
+    @Test
+    void shouldRegisterNeitherFilterNorApiWhenTheirPropertiesSaySo() {
+        web().withPropertyValues("activity.filter.enabled=false", "activity.api.enabled=false").run(context -> assertThat(context)
+                .hasSingleBean(ActivityTrail.class).doesNotHaveBean(FilterRegistrationBean.class)
+                .doesNotHaveBean(ServletRegistrationBean.class));
+    }
+
+    @Test
+    void shouldDoWithoutSpringSecurity() {
+        web().withClassLoader(new FilteredClassLoader("org.springframework.security")).run(context -> {
+            assertThat(context).hasSingleBean(ActivityTrail.class).hasSingleBean(ServletRegistrationBean.class);
+            assertThat(context).doesNotHaveBean(AccessPolicy.class).doesNotHaveBean(SecurityEventsListener.class)
+                    .doesNotHaveBean("activityUserResolver");
+        });
+    }
+
+    @Test
+    void shouldMeterThePipelineWhenARegistryIsThere() {
+        plain().withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context -> {
+            assertThat(context.getBean(MetricsListener.class)).isInstanceOf(MicrometerMetricsListener.class);
+            ActivityTrail trail = context.getBean(ActivityTrail.class);
+            trail.log("alice", "metered", null);
+            trail.flush();
+            assertThat(context.getBean(MeterRegistry.class).get("activitytrail.activities.written").counter().count()).isEqualTo(1.0);
+        });
+        plain().run(context -> assertThat(context).doesNotHaveBean(MetricsListener.class));
+    }
+
+    @Test
+    void shouldReportHealthOnBoot4sHealthApi() {
+        plain().run(context -> {
+            ActivityHealthIndicator health = context.getBean(ActivityHealthIndicator.class);
+            assertThat(health.health().getStatus().getCode()).isEqualTo("UP");
+            assertThat(health.health().getDetails()).containsKeys("queueDepth", "spoolBytes", "databaseMillis");
+        });
+        plain().withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
+                .run(context -> assertThat(context).doesNotHaveBean(ActivityHealthIndicator.class));
+    }
+}
