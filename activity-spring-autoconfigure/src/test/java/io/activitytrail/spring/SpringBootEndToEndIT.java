@@ -1,0 +1,154 @@
+package io.activitytrail.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.activitytrail.ActivityTrail;
+import io.activitytrail.spring.app.SecuredTestApplication;
+import io.activitytrail.testsupport.PostgresExtension;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The starter's promise in a real Boot application on a random port, with Spring Security form
+ * login and PostgreSQL: requests logged with their route template, sign-in, failed sign-in and
+ * sign-out from Security's events, the API and the dashboard per user and for the admin, health.
+ */
+@SpringBootTest(classes = SecuredTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"management.endpoint.health.show-details=always", "management.endpoints.web.exposure.include=health"})
+class SpringBootEndToEndIT {
+    @RegisterExtension
+    static final PostgresExtension postgres = new PostgresExtension();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ActivityTrail trail;
+
+    @BeforeAll
+    static void database() throws Exception {
+        SecuredTestApplication.database = postgres.dataSource();
+        System.setProperty("activity.spool-dir", Files.createTempDirectory("spring-e2e-spool").toString());
+    }
+
+    /** A browser: its own cookies, no redirects followed. */
+    private final class Browser {
+        final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+
+        HttpResponse<String> get(String path) throws Exception {
+            return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        HttpResponse<String> postForm(String path, String... fields) throws Exception {
+            List<String> pairs = new ArrayList<>();
+            for (int i = 0; i < fields.length; i += 2) {
+                pairs.add(URLEncoder.encode(fields[i], StandardCharsets.UTF_8) + "=" + URLEncoder.encode(fields[i + 1], StandardCharsets.UTF_8));
+            }
+            pairs.add("_csrf=" + URLEncoder.encode(csrf(), StandardCharsets.UTF_8));
+            return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(String.join("&", pairs))).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        String csrf() throws Exception {
+            Matcher m = CSRF.matcher(get("/login").body());
+            assertThat(m.find()).as("the login page's CSRF token").isTrue();
+            return m.group(1);
+        }
+
+        HttpResponse<String> signIn(String user, String password) throws Exception {
+            return postForm("/login", "username", user, "password", password);
+        }
+
+        JsonNode json(String path) throws Exception {
+            HttpResponse<String> r = get(path);
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            return JSON.readTree(r.body());
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    private static List<String> actions(JsonNode timeline) {
+        List<String> out = new ArrayList<>();
+        timeline.path("data").path("activities").forEach(a -> out.add(a.path("action").asText()));
+        return out;
+    }
+
+    @Test
+    void shouldLogRequestsAndSignInsAndShowEachUserTheirOwnOnly() throws Exception {
+        Browser alice = new Browser();
+        assertThat(alice.signIn("alice", "wrong").headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("error"));
+        assertThat(alice.signIn("alice", "alice-pw").statusCode()).isEqualTo(302);
+        assertThat(alice.get("/orders/17").body()).isEqualTo("order 17");
+        Browser stranger = new Browser();
+        stranger.signIn("nobody-such", "x");
+        trail.flush();
+
+        JsonNode timeline = alice.json("/api/profile/activity?limit=100");
+        assertThat(actions(timeline)).contains("login", "login_failed", "http_request");
+        assertThat(timeline.path("data").path("user_id").asText()).isEqualTo("alice");
+        JsonNode asAdmin = adminBrowser().json("/api/profile/activity/users/alice?action=http_request");
+        assertThat(asAdmin.path("data").path("activities").findValues("metadata"))
+                .anySatisfy(m -> assertThat(m.path("route").asText()).isEqualTo("/orders/{id}"));
+        assertThat(trail.query(io.activitytrail.ActivityQuery.forUser("nobody-such").build()).activities())
+                .as("a failed sign-in under a made-up name fills no history of that name").isEmpty();
+        assertThat(trail.query(io.activitytrail.ActivityQuery.forUser("unknown").actions("login_failed").build()).activities()).isNotEmpty();
+
+        Browser bob = new Browser();
+        bob.signIn("bob", "bob-pw");
+        assertThat(bob.get("/api/profile/activity/users/alice").statusCode()).isEqualTo(403);
+        assertThat(actions(bob.json("/api/profile/activity"))).doesNotContain("login_failed");
+
+        assertThat(alice.postForm("/logout").statusCode()).isEqualTo(302);
+        trail.flush();
+        assertThat(trail.query(io.activitytrail.ActivityQuery.forUser("alice").actions("logout").build()).activities()).hasSize(1);
+    }
+
+    @Test
+    void shouldServeTheDashboardBehindTheSignIn() throws Exception {
+        assertThat(new Browser().get("/api/profile/activity/dashboard").statusCode()).isEqualTo(302);
+        Browser alice = new Browser();
+        alice.signIn("alice", "alice-pw");
+        HttpResponse<String> page = alice.get("/api/profile/activity/dashboard");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp).contains("default-src 'self'"));
+        assertThat(alice.json("/api/profile/activity/me").path("data").path("role").asText()).isEqualTo("user");
+        assertThat(adminBrowser().json("/api/profile/activity/me").path("data").path("role").asText()).isEqualTo("admin");
+    }
+
+    @Test
+    void shouldReportTheActivityHealthInActuator() throws Exception {
+        JsonNode health = adminBrowser().json("/actuator/health");
+        assertThat(health.path("components").path("activity").path("status").asText()).isEqualTo("UP");
+        assertThat(health.path("components").path("activity").path("details").has("databaseMillis")).isTrue();
+    }
+
+    private Browser adminBrowser() throws Exception {
+        Browser admin = new Browser();
+        assertThat(admin.signIn("admin", "admin-pw").statusCode()).isEqualTo(302);
+        return admin;
+    }
+}

@@ -1,0 +1,56 @@
+package io.activitytrail.spring.app;
+
+import javax.sql.DataSource;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/** A host application as a Spring Boot user writes one: form login, two users and an admin, one business endpoint. */
+@SpringBootApplication
+public class SecuredTestApplication {
+    /** Set by the test before the context starts: the test's PostgreSQL (kept open when the context closes). */
+    public static DataSource database;
+
+    @Bean
+    DataSource dataSource() {
+        return new DelegatingDataSource(database);
+    }
+
+    @Bean
+    SecurityFilterChain security(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(a -> a.requestMatchers("/public").permitAll().anyRequest().authenticated())
+                .formLogin(Customizer.withDefaults())
+                .logout(Customizer.withDefaults());
+        return http.build();
+    }
+
+    @Bean
+    UserDetailsService users() {
+        return new InMemoryUserDetailsManager(
+                User.withUsername("alice").password("{noop}alice-pw").roles("user").build(),
+                User.withUsername("bob").password("{noop}bob-pw").roles("user").build(),
+                User.withUsername("admin").password("{noop}admin-pw").roles("user", "admin").build());
+    }
+
+    @RestController
+    static class Orders {
+        @GetMapping("/orders/{id}")
+        String order(@PathVariable("id") String id) {
+            return "order " + id;
+        }
+
+        @GetMapping("/public")
+        String open() {
+            return "open";
+        }
+    }
+}
