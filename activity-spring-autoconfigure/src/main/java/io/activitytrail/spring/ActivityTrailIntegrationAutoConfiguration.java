@@ -9,8 +9,13 @@ import io.activitytrail.servlet.ApiSettings;
 import io.activitytrail.servlet.FilterSettings;
 import io.activitytrail.spring.internal.ActivityHealthIndicator;
 import io.activitytrail.spring.internal.SecurityEventsListener;
+import io.activitytrail.spring.internal.TrackActivityInterceptor;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.aop.Advisor;
+import org.springframework.aop.support.DefaultPointcutAdvisor;
+import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -21,6 +26,8 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.Ordered;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 
@@ -138,6 +145,21 @@ public class ActivityTrailIntegrationAutoConfiguration {
         @ConditionalOnMissingBean(name = "activityHealthIndicator")
         ActivityHealthIndicator activityHealthIndicator(ActivityTrail trail) {
             return new ActivityHealthIndicator(trail);
+        }
+    }
+
+    /** {@link TrackActivity} on bean methods: an infrastructure advisor, picked up by the auto-proxy creator Boot's AOP configuration registers. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.springframework.aop.support.annotation.AnnotationMatchingPointcut",
+            "org.springframework.security.core.context.SecurityContextHolder"})
+    static class TrackActivityConfiguration {
+        @Bean
+        @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+        static Advisor activityTrackActivityAdvisor(ObjectProvider<ActivityTrail> trail) {
+            DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(
+                    new AnnotationMatchingPointcut(null, TrackActivity.class, true), new TrackActivityInterceptor(trail));
+            advisor.setOrder(Ordered.LOWEST_PRECEDENCE);
+            return advisor;
         }
     }
 }

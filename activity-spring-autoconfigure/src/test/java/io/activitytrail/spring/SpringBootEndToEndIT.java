@@ -151,6 +151,27 @@ class SpringBootEndToEndIT {
         assertThat(health.path("components").path("activity").path("details").has("databaseMillis")).isTrue();
     }
 
+    @Test
+    void shouldLogTrackActivityMethodsWithTheirExpressionsAndFailures() throws Exception {
+        Browser bob = new Browser();
+        bob.signIn("bob", "bob-pw");
+        assertThat(bob.get("/invoices/17/pay").body()).isEqualTo("R-17");
+        assertThat(bob.get("/invoices/18/refund").body()).isEqualTo("refused");
+        trail.flush();
+
+        io.activitytrail.Activity paid = trail.query(io.activitytrail.ActivityQuery.forUser("bob").actions("invoice_paid").build())
+                .activities().get(0);
+        assertThat(paid.description()).isEqualTo("Paid invoice 17");
+        assertThat(paid.metadata()).containsEntry("receipt", "R-17").doesNotContainKey("broken");
+        assertThat(((Number) paid.metadata().get("invoice")).longValue()).isEqualTo(17);
+        assertThat(((Number) paid.metadata().get("amount")).intValue()).isEqualTo(1250);
+        io.activitytrail.Activity refused = trail.query(io.activitytrail.ActivityQuery.forUser("bob").actions("invoice_refunded").build())
+                .activities().get(0);
+        assertThat(refused.severity()).isEqualTo(io.activitytrail.Severity.ERROR);
+        assertThat(refused.description()).isEqualTo("Refunded invoice 18");
+        assertThat(refused.metadata()).containsEntry("exception", "java.lang.IllegalStateException");
+    }
+
     private Browser adminBrowser() throws Exception {
         Browser admin = new Browser();
         assertThat(admin.signIn("admin", "admin-pw").statusCode()).isEqualTo(302);

@@ -10,6 +10,8 @@ import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import io.activitytrail.spring.TrackActivity;
+import org.springframework.stereotype.Service;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -41,11 +43,47 @@ public class SecuredTestApplication {
                 User.withUsername("admin").password("{noop}admin-pw").roles("user", "admin").build());
     }
 
+    /** Business code with {@link TrackActivity}: a success with expressions over arguments and result, and a failure. */
+    @Service
+    public static class Invoices {
+        @TrackActivity(action = "invoice_paid", description = "Paid invoice #{#invoiceId}",
+                metadata = {"invoice=#invoiceId", "amount=#amountCents", "receipt=#result", "broken=#nosuch.field"})
+        public String pay(long invoiceId, int amountCents) {
+            return "R-" + invoiceId;
+        }
+
+        @TrackActivity(action = "invoice_refunded", description = "Refunded invoice #{#invoiceId}")
+        public void refund(long invoiceId) {
+            throw new IllegalStateException("refunds are closed");
+        }
+    }
+
     @RestController
     static class Orders {
+        private final Invoices invoices;
+
+        Orders(Invoices invoices) {
+            this.invoices = invoices;
+        }
+
         @GetMapping("/orders/{id}")
         String order(@PathVariable("id") String id) {
             return "order " + id;
+        }
+
+        @GetMapping("/invoices/{id}/pay")
+        String pay(@PathVariable("id") long id) {
+            return invoices.pay(id, 1250);
+        }
+
+        @GetMapping("/invoices/{id}/refund")
+        String refund(@PathVariable("id") long id) {
+            try {
+                invoices.refund(id);
+                return "refunded";
+            } catch (IllegalStateException e) {
+                return "refused";
+            }
         }
 
         @GetMapping("/public")
