@@ -27,6 +27,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 
 /**
@@ -51,10 +53,14 @@ public class ActivityTrailAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(ActivityStore.class)
-    @ConditionalOnBean(DataSource.class)
-    public JdbcActivityStore activityStore(DataSource dataSource, ActivityTrailProperties properties) {
-        JdbcActivityStore.Builder builder = JdbcActivityStore.builder(dataSource)
-                .table(properties.getTable())
+    @Conditional(DataSourceAvailable.class)
+    public JdbcActivityStore activityStore(ObjectProvider<DataSource> dataSource, ActivityTrailProperties properties,
+            ActivityReadPool readPool) {
+        ActivityTrailProperties.Pool own = properties.getDatasource();
+        JdbcActivityStore.Builder builder = own.isSet()
+                ? JdbcActivityStore.builder(own.getUrl(), own.getUsername(), own.getPassword())
+                : JdbcActivityStore.builder(dataSource.getObject());
+        builder.table(properties.getTable())
                 .migrate(properties.isMigrate())
                 .partitionsAhead(properties.getPartitionsAhead())
                 .statsCacheTtl(properties.getStatsCacheTtl())
@@ -62,7 +68,28 @@ public class ActivityTrailAutoConfiguration {
         if (properties.getSchema() != null) {
             builder.schema(properties.getSchema());
         }
+        readPool.dataSource().ifPresent(builder::readDataSource);
         return builder.build();
+    }
+
+    /** The replica's pool of {@code activity.read-datasource.*}, closed with the context; not a {@code DataSource} bean, so the application keeps a single one. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public ActivityReadPool activityReadPool(ActivityTrailProperties properties) {
+        return ActivityReadPool.of(properties.getReadDatasource());
+    }
+
+    /** The application's {@code DataSource}, or {@code activity.datasource.url}. */
+    static final class DataSourceAvailable extends AnyNestedCondition {
+        DataSourceAvailable() {
+            super(ConfigurationPhase.REGISTER_BEAN);
+        }
+
+        @ConditionalOnBean(DataSource.class)
+        static final class ApplicationDataSource {}
+
+        @ConditionalOnProperty(prefix = "activity.datasource", name = "url")
+        static final class OwnDataSource {}
     }
 
     @Bean(destroyMethod = "close")

@@ -47,11 +47,63 @@ public class ActivityTrailProperties {
      */
     private String sessionIdHashKey;
 
+    private final Pool datasource = new Pool();
+    private final Pool readDatasource = new Pool();
     private final Filter filter = new Filter();
     private final Privacy privacy = new Privacy();
     private final Api api = new Api();
     private final Dashboard dashboard = new Dashboard();
     private final Access access = new Access();
+
+    /**
+     * A pool of ActivityTrail's own ({@code activity.datasource.*}: writes and, without a replica,
+     * reads) or for reads from a replica ({@code activity.read-datasource.*}). Unset: the
+     * application's {@code DataSource}, and reads on it too.
+     */
+    public static class Pool {
+        /** The JDBC URL ({@code jdbc:postgresql://...}). */
+        private String url;
+        private String username = "";
+        private String password = "";
+        /** Connections in the pool. */
+        private int maximumPoolSize = 5;
+
+        public String getUrl() {
+            return url;
+        }
+
+        public void setUrl(String url) {
+            this.url = url;
+        }
+
+        public String getUsername() {
+            return username;
+        }
+
+        public void setUsername(String username) {
+            this.username = username;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public int getMaximumPoolSize() {
+            return maximumPoolSize;
+        }
+
+        public void setMaximumPoolSize(int maximumPoolSize) {
+            this.maximumPoolSize = maximumPoolSize;
+        }
+
+        boolean isSet() {
+            return url != null && !url.isBlank();
+        }
+    }
 
     /** The request filter ({@code ActivityFilter}). */
     public static class Filter {
@@ -403,6 +455,14 @@ public class ActivityTrailProperties {
 
     public void setSessionIdHashKey(String sessionIdHashKey) {
         this.sessionIdHashKey = sessionIdHashKey;
+    }
+
+    public Pool getDatasource() {
+        return datasource;
+    }
+
+    public Pool getReadDatasource() {
+        return readDatasource;
     }
 
     public Filter getFilter() {

@@ -72,6 +72,41 @@ class ActivityTrailAutoConfigurationIT {
                 .run(context -> assertThat(context).doesNotHaveBean(ActivityStore.class).doesNotHaveBean(ActivityTrail.class));
     }
 
+    private static String schemaUrl() {
+        String url = PostgresExtension.serverUrl();
+        return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + postgres.schema();
+    }
+
+    @Test
+    void shouldUseAPoolOfItsOwnFromTheActivityDatasourceProperties() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ActivityTrailAutoConfiguration.class))
+                .withPropertyValues("activity.spool-dir=" + spool, "activity.datasource.url=" + schemaUrl(),
+                        "activity.datasource.username=postgres")
+                .run(context -> {
+                    assertThat(context).doesNotHaveBean(DataSource.class).hasSingleBean(JdbcActivityStore.class);
+                    ActivityTrail trail = context.getBean(ActivityTrail.class);
+                    trail.log("own-pool-user", "pooled", null);
+                    trail.flush();
+                    assertThat(trail.query(io.activitytrail.ActivityQuery.forUser("own-pool-user").build()).activities()).hasSize(1);
+                });
+    }
+
+    @Test
+    void shouldReadThroughTheReadDatasourceWhenOneIsSet() {
+        plain().withPropertyValues("activity.read-datasource.url=" + schemaUrl(), "activity.read-datasource.username=postgres")
+                .run(context -> {
+                    ActivityTrail trail = context.getBean(ActivityTrail.class);
+                    trail.log("replica-reader", "written", null);
+                    trail.flush();
+                    assertThat(trail.query(io.activitytrail.ActivityQuery.forUser("replica-reader").build()).activities()).hasSize(1);
+                    com.zaxxer.hikari.HikariDataSource read = (com.zaxxer.hikari.HikariDataSource)
+                            context.getBean(ActivityReadPool.class).dataSource().orElseThrow();
+                    assertThat(read.isReadOnly()).isTrue();
+                    assertThat(read.getHikariPoolMXBean().getTotalConnections()).as("connections the read pool opened").isPositive();
+                });
+        plain().run(context -> assertThat(context.getBean(ActivityReadPool.class).dataSource()).isEmpty());
+    }
+
     @Test
     void shouldBackOffWhenSwitchedOff() {
         web().withPropertyValues("activity.enabled=false").run(context -> assertThat(context)
