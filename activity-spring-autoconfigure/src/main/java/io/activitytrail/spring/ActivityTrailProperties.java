@@ -2,7 +2,6 @@ package io.activitytrail.spring;
 
 import io.activitytrail.OverflowPolicy;
 import io.activitytrail.PrivacyPolicy;
-import io.activitytrail.servlet.ApiSettings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -162,9 +161,9 @@ public class ActivityTrailProperties {
     /** What is stored of personal data ({@code PrivacyPolicy}). */
     public static class Privacy {
         /** IPv4 prefix kept (bits); the rest is zeroed. */
-        private int ipMaskV4 = PrivacyPolicy.DEFAULT_IPV4_PREFIX;
+        private int ipMaskV4 = 24;
         /** IPv6 prefix kept (bits). */
-        private int ipMaskV6 = PrivacyPolicy.DEFAULT_IPV6_PREFIX;
+        private int ipMaskV6 = 48;
         /** How much of a location is stored. */
         private PrivacyPolicy.LocationPrecision location = PrivacyPolicy.LocationPrecision.CITY;
         /** Metadata keys whose values are redacted (replaces the defaults when set). */
@@ -208,7 +207,7 @@ public class ActivityTrailProperties {
         /** Whether the JSON API (and the dashboard) is served. */
         private boolean enabled = true;
         /** Where the API is served. */
-        private String basePath = ApiSettings.DEFAULT_BASE_PATH;
+        private String basePath = "/api/profile/activity";
         /** Timeline and stats calls per caller per window. */
         private int readLimit = 120;
         /** Export calls per caller per window. */
