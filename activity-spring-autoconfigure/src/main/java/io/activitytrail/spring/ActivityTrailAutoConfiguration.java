@@ -64,7 +64,10 @@ public class ActivityTrailAutoConfiguration {
                 .migrate(properties.isMigrate())
                 .partitionsAhead(properties.getPartitionsAhead())
                 .statsCacheTtl(properties.getStatsCacheTtl())
-                .retention(properties.getRetention());
+                .retention(properties.getRetention())
+                .scheduledMaintenance(properties.isMaintenanceEnabled())
+                .maintenanceInterval(properties.getMaintenanceInterval())
+                .scheduledRetention(properties.isRetentionEnabled());
         if (properties.getSchema() != null) {
             builder.schema(properties.getSchema());
         }

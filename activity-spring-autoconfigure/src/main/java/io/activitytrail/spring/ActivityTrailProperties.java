@@ -38,6 +38,15 @@ public class ActivityTrailProperties {
     private Duration retention = Duration.ofDays(730);
     /** Monthly partitions made ahead of time. */
     private int partitionsAhead = 3;
+    /**
+     * How often the store's maintenance runs (partitions ahead and, with {@code retention-enabled},
+     * retention); an advisory lock lets one instance of a cluster run it at a time.
+     */
+    private Duration maintenanceInterval = Duration.ofHours(1);
+    /** Whether maintenance runs on its schedule at all. */
+    private boolean maintenanceEnabled = true;
+    /** Whether scheduled maintenance also deletes what is older than {@code retention}. */
+    private boolean retentionEnabled = true;
     /** How long stats are cached per user. */
     private Duration statsCacheTtl = Duration.ofMinutes(5);
     /**
@@ -438,6 +447,30 @@ public class ActivityTrailProperties {
 
     public void setPartitionsAhead(int partitionsAhead) {
         this.partitionsAhead = partitionsAhead;
+    }
+
+    public Duration getMaintenanceInterval() {
+        return maintenanceInterval;
+    }
+
+    public void setMaintenanceInterval(Duration maintenanceInterval) {
+        this.maintenanceInterval = maintenanceInterval;
+    }
+
+    public boolean isMaintenanceEnabled() {
+        return maintenanceEnabled;
+    }
+
+    public void setMaintenanceEnabled(boolean maintenanceEnabled) {
+        this.maintenanceEnabled = maintenanceEnabled;
+    }
+
+    public boolean isRetentionEnabled() {
+        return retentionEnabled;
+    }
+
+    public void setRetentionEnabled(boolean retentionEnabled) {
+        this.retentionEnabled = retentionEnabled;
     }
 
     public Duration getStatsCacheTtl() {

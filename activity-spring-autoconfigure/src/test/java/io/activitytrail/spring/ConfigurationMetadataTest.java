@@ -26,7 +26,8 @@ class ConfigurationMetadataTest {
                 "activity.privacy.ip-mask-v4", "activity.privacy.ip-mask-v6", "activity.privacy.location",
                 "activity.privacy.secret-keys", "activity.api.enabled", "activity.api.base-path", "activity.api.read-limit",
                 "activity.api.client-action-prefix", "activity.dashboard.enabled", "activity.access.admin-role",
-                "activity.datasource.url", "activity.read-datasource.url");
+                "activity.datasource.url", "activity.read-datasource.url", "activity.maintenance-interval",
+                "activity.maintenance-enabled", "activity.retention-enabled");
         assertThat(properties.get("activity.batch-size").get("defaultValue").asInt()).isEqualTo(500);
         assertThat(properties.get("activity.api.base-path").get("defaultValue").asText()).isEqualTo("/api/profile/activity");
         assertThat(properties.get("activity.filter.log-anonymous").get("description").asText()).isNotBlank();
