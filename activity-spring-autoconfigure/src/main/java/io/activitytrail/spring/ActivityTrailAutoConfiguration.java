@@ -37,7 +37,7 @@ import org.springframework.context.annotation.Configuration;
  * application the {@link ActivityFilter} (after Spring Security's filter chain) and the
  * {@link ActivityApiServlet} with its dashboard. With Spring Security: the user and roles from the
  * security context, and sign-in, sign-in failure and sign-out logged from its events. With
- * Micrometer: the pipeline's meters. With Actuator (Boot 4): an {@code activity} health indicator.
+ * Micrometer: the pipeline's meters. With Actuator (Boot 4 and 3.5): an {@code activity} health indicator.
  * Every bean backs off when the application defines its own.
  */
 @AutoConfiguration(afterName = {

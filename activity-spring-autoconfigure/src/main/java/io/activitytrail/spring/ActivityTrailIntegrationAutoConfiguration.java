@@ -8,6 +8,7 @@ import io.activitytrail.servlet.ActivityFilter;
 import io.activitytrail.servlet.ApiSettings;
 import io.activitytrail.servlet.FilterSettings;
 import io.activitytrail.spring.internal.ActivityHealthIndicator;
+import io.activitytrail.spring.internal.Boot3HealthIndicator;
 import io.activitytrail.spring.internal.SecurityEventsListener;
 import io.activitytrail.spring.internal.TrackActivityInterceptor;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,6 +27,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.Ordered;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -147,6 +149,16 @@ public class ActivityTrailIntegrationAutoConfiguration {
             return new ActivityHealthIndicator(trail);
         }
     }
+
+    /**
+     * The same {@code activity} health indicator on Boot 3.5's health API (see
+     * {@link Boot3HealthIndicator} for why it is made at run time). Registered with its type set,
+     * so that Actuator, which looks contributors up by type, finds it.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
+    @Import(Boot3HealthIndicator.Registrar.class)
+    static class Boot3HealthConfiguration {}
 
     /** {@link TrackActivity} on bean methods: an infrastructure advisor, picked up by the auto-proxy creator Boot's AOP configuration registers. */
     @Configuration(proxyBeanMethods = false)

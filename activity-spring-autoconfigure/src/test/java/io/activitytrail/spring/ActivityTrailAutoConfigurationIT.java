@@ -165,21 +165,11 @@ class ActivityTrailAutoConfigurationIT {
         plain().run(context -> assertThat(context).doesNotHaveBean(MetricsListener.class));
     }
 
-    /**
-     * Boot 4's health API (what it reports is in {@code SpringBootEndToEndIT}); Boot 3.5's is not
-     * bound yet, and there the indicator must not be made (nor its classes loaded).
-     */
+    /** The health indicator on either line's health API (what it reports is in {@code SpringBootEndToEndIT}). */
     @Test
-    void shouldMakeTheHealthIndicatorOnBoot4sHealthApiOnly() {
-        plain().run(context -> {
-            assertThat(context).hasSingleBean(ActivityTrail.class);
-            if (BootLine.isBoot4()) {
-                assertThat(context).hasBean("activityHealthIndicator");
-            } else {
-                assertThat(context).doesNotHaveBean("activityHealthIndicator");
-            }
-        });
-        plain().withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
+    void shouldMakeTheHealthIndicatorOnTheLinesHealthApi() {
+        plain().run(context -> assertThat(context).hasSingleBean(ActivityTrail.class).hasBean("activityHealthIndicator"));
+        plain().withClassLoader(new FilteredClassLoader("org.springframework.boot.health", "org.springframework.boot.actuate.health"))
                 .run(context -> assertThat(context).hasSingleBean(ActivityTrail.class).doesNotHaveBean("activityHealthIndicator"));
     }
 }

@@ -140,13 +140,8 @@ class SpringBootEndToEndIT {
     }
 
     @Test
-    void shouldReportTheActivityHealthInActuatorOnBoot4() throws Exception {
+    void shouldReportTheActivityHealthInActuator() throws Exception {
         JsonNode health = adminBrowser().json("/actuator/health");
-        if (!BootLine.isBoot4()) {
-            assertThat(health.path("status").asText()).isEqualTo("UP");
-            assertThat(health.path("components").has("activity")).as("not bound on Boot 3.5 yet").isFalse();
-            return;
-        }
         assertThat(health.path("components").path("activity").path("status").asText()).isEqualTo("UP");
         assertThat(health.path("components").path("activity").path("details").has("databaseMillis")).isTrue();
     }
