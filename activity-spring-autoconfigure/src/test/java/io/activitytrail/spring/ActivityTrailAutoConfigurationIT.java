@@ -122,6 +122,24 @@ class ActivityTrailAutoConfigurationIT {
     }
 
     @Test
+    void shouldBackOffForTheApplicationsOwnTrailPolicyAndSettings() {
+        AccessPolicy own = AccessPolicy.roles("boss", "helpdesk", "may_view");
+        io.activitytrail.servlet.FilterSettings filterSettings = io.activitytrail.servlet.FilterSettings.builder()
+                .anonymousUserId("guest").build();
+        web().withBean(ActivityStore.class, InMemoryActivityStore::new)
+                .withBean("myTrail", ActivityTrail.class, () -> ActivityTrail.builder().store(new InMemoryActivityStore())
+                        .spoolDirectory(spool.resolve("own")).shutdownHook(false).build())
+                .withBean(AccessPolicy.class, () -> own)
+                .withBean(io.activitytrail.servlet.FilterSettings.class, () -> filterSettings)
+                .run(context -> {
+                    assertThat(context).hasSingleBean(ActivityTrail.class).hasBean("myTrail").doesNotHaveBean("activityTrail");
+                    assertThat(context.getBean(AccessPolicy.class)).isSameAs(own);
+                    assertThat(context.getBean(io.activitytrail.servlet.FilterSettings.class)).isSameAs(filterSettings);
+                    assertThat(context).hasSingleBean(FilterRegistrationBean.class);
+                });
+    }
+
+    @Test
     void shouldRegisterTheFilterAfterSpringSecurityAndTheApiAtItsBasePath() {
         web().withPropertyValues("activity.api.base-path=/my/activity").run(context -> {
             @SuppressWarnings("unchecked")

@@ -45,6 +45,9 @@ class SpringBootEndToEndIT {
     @Autowired
     ActivityTrail trail;
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     @BeforeAll
     static void database() throws Exception {
         SecuredTestApplication.database = postgres.dataSource();
@@ -144,6 +147,19 @@ class SpringBootEndToEndIT {
         JsonNode health = adminBrowser().json("/actuator/health");
         assertThat(health.path("components").path("activity").path("status").asText()).isEqualTo("UP");
         assertThat(health.path("components").path("activity").path("details").has("databaseMillis")).isTrue();
+    }
+
+    @Test
+    void shouldMeterThePipelineInTheApplicationsRegistry() throws Exception {
+        double before = meters.get("activitytrail.activities.written").counter().count();
+        Browser alice = new Browser();
+        alice.signIn("alice", "alice-pw");
+        alice.get("/orders/3");
+        trail.flush();
+
+        assertThat(meters.get("activitytrail.activities.written").counter().count()).isGreaterThan(before);
+        assertThat(meters.get("activitytrail.queue.depth").gauge().value()).isGreaterThanOrEqualTo(0);
+        assertThat(meters.get("activitytrail.batch.latency").timer().count()).isPositive();
     }
 
     @Test

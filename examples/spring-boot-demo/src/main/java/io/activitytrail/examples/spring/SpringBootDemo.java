@@ -5,6 +5,7 @@ import io.activitytrail.ActivityQuery;
 import io.activitytrail.ActivityTrail;
 import io.activitytrail.RequestInfo;
 import io.activitytrail.Severity;
+import io.activitytrail.spring.TrackActivity;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.time.Duration;
@@ -19,11 +20,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
-import org.springframework.security.core.Authentication;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.stereotype.Service;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -117,13 +118,22 @@ public class SpringBootDemo {
         trail.flush();
     }
 
-    /** Business endpoints: what the filter logs on its own, and an event the code logs. */
+    /** Business code: {@code @TrackActivity} logs each payment in the signed-in user's history. */
+    @Service
+    public static class Payments {
+        @TrackActivity(action = "order_paid", description = "Paid order #{#orderId}", metadata = {"order=#orderId", "receipt=#result"})
+        public String pay(int orderId) {
+            return "R-" + orderId;
+        }
+    }
+
+    /** Business endpoints: what the filter logs on its own, and a payment logged by {@code @TrackActivity}. */
     @RestController
     static class Orders {
-        private final ActivityTrail trail;
+        private final Payments payments;
 
-        Orders(ActivityTrail trail) {
-            this.trail = trail;
+        Orders(Payments payments) {
+            this.payments = payments;
         }
 
         @GetMapping("/orders/{id}")
@@ -132,10 +142,8 @@ public class SpringBootDemo {
         }
 
         @PostMapping("/orders/{id}/pay")
-        Map<String, Object> pay(@PathVariable("id") int id, Authentication user) {
-            trail.log(Activity.builder(user.getName(), "order_paid").description("Paid order " + id)
-                    .metadata(Map.of("order", id)).build());
-            return Map.of("id", id, "status", "paid");
+        Map<String, Object> pay(@PathVariable("id") int id) {
+            return Map.of("id", id, "status", "paid", "receipt", payments.pay(id));
         }
 
         @GetMapping("/")

@@ -27,6 +27,9 @@ class SpringBootDemoIT {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.activitytrail.ActivityTrail trail;
+
     @BeforeAll
     static void database() throws Exception {
         SpringBootDemo.startEmbeddedDatabaseUnlessConfigured();
@@ -62,6 +65,16 @@ class SpringBootDemoIT {
         assertThat(stats.path("user_id").asText()).isEqualTo("alice");
         assertThat(stats.path("by_action").path("login").asInt()).isGreaterThanOrEqualTo(29);
         get(alice, "/api/profile/activity/users/bob", 403);
+
+        Matcher token = CSRF.matcher(alice.send(HttpRequest.newBuilder(uri("/login")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(token.find()).isTrue();
+        HttpResponse<String> paid = alice.send(HttpRequest.newBuilder(uri("/orders/42/pay")).header("X-CSRF-TOKEN", token.group(1))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(paid.statusCode()).isEqualTo(200);
+        assertThat(paid.body()).contains("R-42");
+        trail.flush();
+        JsonNode payments = get(alice, "/api/profile/activity?action=order_paid&limit=1", 200).path("data").path("activities");
+        assertThat(payments.get(0).path("description").asText()).isEqualTo("Paid order 42");
 
         JsonNode asAdmin = get(signedIn("admin"), "/api/profile/activity/users/alice?limit=5", 200).path("data");
         assertThat(asAdmin.path("activities").findValuesAsText("user_id")).hasSize(5).containsOnly("alice");
