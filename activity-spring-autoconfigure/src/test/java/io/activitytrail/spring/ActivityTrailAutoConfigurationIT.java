@@ -108,6 +108,29 @@ class ActivityTrailAutoConfigurationIT {
     }
 
     @Test
+    void shouldFlushTheTrailIntoTheDatabaseBeforeTheContextClosesTheApplicationsPool() throws Exception {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ActivityTrailAutoConfiguration.class))
+                .withBean(DataSource.class, () -> {
+                    com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+                    config.setJdbcUrl(schemaUrl());
+                    config.setUsername("postgres");
+                    return new com.zaxxer.hikari.HikariDataSource(config);
+                })
+                .withPropertyValues("activity.spool-dir=" + spool.resolve("closing"), "activity.flush-interval=1m")
+                .run(context -> {
+                    ActivityTrail trail = context.getBean(ActivityTrail.class);
+                    for (int i = 0; i < 50; i++) {
+                        trail.log("closing-user", "queued_at_close", null);
+                    }
+                });
+        try (java.sql.Connection c = postgres.newConnection(); java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM user_activity_logs WHERE user_id = 'closing-user'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("stored at close, not left in the spool").isEqualTo(50);
+        }
+    }
+
+    @Test
     void shouldBackOffWhenSwitchedOff() {
         web().withPropertyValues("activity.enabled=false").run(context -> assertThat(context)
                 .doesNotHaveBean(ActivityTrail.class).doesNotHaveBean(FilterRegistrationBean.class));
