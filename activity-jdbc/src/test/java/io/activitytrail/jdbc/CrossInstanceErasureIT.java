@@ -52,6 +52,40 @@ class CrossInstanceErasureIT {
         }
     }
 
+    /**
+     * An insert that checked the erasures table before the erasure committed must not commit its
+     * rows after the erasure's DELETE took its snapshot: the erasure waits for inserts in flight.
+     */
+    @Test
+    void shouldDeleteRowsOfAnInsertThatWasInFlightWhenTheErasureStarted() throws Exception {
+        try (JdbcActivityStore store = Fixtures.store(postgres).listenForErasures(false).build();
+                java.sql.Connection inFlight = postgres.newConnection()) {
+            store.write(List.of(activity("user-e6", "login", T)));
+            inFlight.setAutoCommit(false);
+            try (java.sql.PreparedStatement lock = inFlight.prepareStatement(
+                    "SELECT pg_advisory_xact_lock_shared(" + 0x4154_0004 + ", hashtext(?))")) {
+                lock.setString(1, store.qualifiedTable());
+                lock.execute();
+            }
+            try (java.sql.Statement insert = inFlight.createStatement()) {
+                insert.execute("INSERT INTO " + store.qualifiedTable() + " (id, user_id, action, created_at) "
+                        + "VALUES (gen_random_uuid(), 'user-e6', 'in_flight', '" + T.plusSeconds(1) + "')");
+            }
+            java.util.concurrent.CompletableFuture<Long> erasure =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> store.eraseUser("user-e6"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Fixtures.count(postgres,
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") > 0);
+            boolean doneBeforeCommit = erasure.isDone();
+
+            inFlight.commit();
+
+            assertThat(doneBeforeCommit).as("the erasure waited for the insert in flight").isFalse();
+            assertThat(erasure.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(2);
+            assertThat(Fixtures.count(postgres, "SELECT count(*) FROM " + store.qualifiedTable() + " WHERE user_id = 'user-e6'"))
+                    .isZero();
+        }
+    }
+
     @Test
     void shouldRecordTheLatestErasureOncePerUserAndExpireItWithRetention() throws Exception {
         try (JdbcActivityStore store = Fixtures.store(postgres).listenForErasures(false).build()) {
