@@ -284,6 +284,7 @@ final class WritePipeline implements Runnable {
                 try {
                     WriteResult result = store.write(batch);
                     succeeded(result, batch.size(), start, Kind.BATCH);
+                    lastFreshBatch = List.copyOf(batch);
                     return true;
                 } catch (RuntimeException | Error e) {
                     // Any failure of write is taken as passing (ActivityStore contract): retry, then spool.
@@ -378,10 +379,22 @@ final class WritePipeline implements Runnable {
 
     /** A part of the chunk under isolation that the store took; written again to check it is still up. */
     private @Nullable List<Activity> lastStoredPart;
+    /** The last fresh batch the store took: the proof that it is up when no part of an isolated chunk got through. */
+    private @Nullable List<Activity> lastFreshBatch;
+
+    /** The last fresh batch without what an erasure has covered since (a rewrite must not bring it back); null when empty. */
+    private @Nullable List<Activity> freshBatchProof() {
+        List<Activity> batch = lastFreshBatch;
+        if (batch == null) {
+            return null;
+        }
+        List<Activity> kept = batch.stream().filter(a -> !erasures.covers(a)).toList();
+        return kept.isEmpty() ? null : kept;
+    }
 
     /**
      * Whether the store is up right now, before an activity is blamed: the last part it took is
-     * written again (idempotent). Without one (the proof was a new batch), it is taken as up.
+     * written again (idempotent). Without one, it is taken as up.
      */
     private boolean stillUp() {
         List<Activity> part = lastStoredPart;
@@ -427,7 +440,9 @@ final class WritePipeline implements Runnable {
         } catch (RuntimeException | Error e) {
             recordError(e);
         }
-        lastStoredPart = null;
+        // Until a part of this chunk gets through, the proof that the store is up is the fresh batch it
+        // took last, written again before anyone is blamed: the store may have gone down since.
+        lastStoredPart = storeUp[0] ? freshBatchProof() : null;
         try {
             stored = isolate(activities, blamed, storeUp);
         } catch (StoreSeemsDown e) {
