@@ -37,9 +37,7 @@ class ReadDataSourceIT {
         try (HikariDataSource readOnly = new HikariDataSource(config);
                 JdbcActivityStore store = JdbcActivityStore.builder(counting(postgres.dataSource(), primaryConnections))
                         .readDataSource(counting(readOnly, replicaConnections))
-                        // No listener: its connection, taken on a thread of its own, would upset the count.
-                        .migrate(true).scheduledMaintenance(false).scheduledRetention(false)
-                        .listenForErasures(false).build()) {
+                        .migrate(true).scheduledMaintenance(false).scheduledRetention(false).build()) {
             Instant t = Instant.parse("2025-07-01T10:00:00Z");
             int primaryAtStart = primaryConnections.get();
 
