@@ -65,7 +65,8 @@ public final class JettyDemo implements AutoCloseable {
     private JettyDemo(int port, String jdbcUrl) throws Exception {
         EmbeddedPostgres started = null;
         if (jdbcUrl == null || jdbcUrl.isBlank()) {
-            started = EmbeddedPostgres.builder().start();
+            // Closed by close(), after the trail; a hook of its own would race with the demo's.
+            started = EmbeddedPostgres.builder().setRegisterShutdownHook(false).start();
             jdbcUrl = started.getJdbcUrl("postgres", "postgres");
         }
         embedded = started;

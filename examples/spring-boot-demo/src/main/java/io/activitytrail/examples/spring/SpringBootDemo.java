@@ -8,6 +8,7 @@ import io.activitytrail.Severity;
 import io.activitytrail.spring.TrackActivity;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Random;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.config.Customizer;
@@ -44,25 +46,47 @@ public class SpringBootDemo {
     static final String DASHBOARD = "/api/profile/activity/dashboard";
 
     public static void main(String[] args) throws IOException {
-        startEmbeddedDatabaseUnlessConfigured();
-        SpringApplication.run(SpringBootDemo.class, args);
+        EmbeddedPostgres database = startEmbeddedDatabaseUnlessConfigured(false);
+        SpringApplication application = new SpringApplication(SpringBootDemo.class);
+        // One hook that closes the application before its database, so that the trail's last
+        // batch is written rather than spooled (two separate hooks would race).
+        application.setRegisterShutdownHook(false);
+        ConfigurableApplicationContext context = application.run(args);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            context.close();
+            closeQuietly(database);
+        }, "demo-shutdown"));
     }
 
-    /** An embedded PostgreSQL for the demo when the environment names no database. */
-    static void startEmbeddedDatabaseUnlessConfigured() throws IOException {
+    /**
+     * An embedded PostgreSQL for the demo when the environment names no database, or null. A
+     * throwaway database gets a throwaway spool too: rows spooled for one run's database must
+     * never be replayed into the next run's (they made the seeding skip alice, whose replayed row
+     * said she already had a history).
+     *
+     * @param closeAtExit whether the database closes itself in a shutdown hook of its own; false
+     *     when the caller closes it after the application
+     */
+    static EmbeddedPostgres startEmbeddedDatabaseUnlessConfigured(boolean closeAtExit) throws IOException {
         if (System.getProperty("spring.datasource.url") != null || System.getenv("SPRING_DATASOURCE_URL") != null) {
-            return;
+            return null;
         }
-        EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                postgres.close();
-            } catch (IOException e) {
-                System.err.println("embedded PostgreSQL: " + e);
-            }
-        }, "demo-postgres-shutdown"));
+        EmbeddedPostgres postgres = EmbeddedPostgres.builder().setRegisterShutdownHook(closeAtExit).start();
         System.setProperty("spring.datasource.url", postgres.getJdbcUrl("postgres", "postgres"));
         System.setProperty("spring.datasource.username", "postgres");
+        System.setProperty("activity.spool-dir", Files.createTempDirectory("activitytrail-demo-spool").toString());
+        return postgres;
+    }
+
+    static void closeQuietly(EmbeddedPostgres database) {
+        if (database == null) {
+            return;
+        }
+        try {
+            database.close();
+        } catch (IOException e) {
+            System.err.println("embedded PostgreSQL: " + e);
+        }
     }
 
     @Bean

@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,12 +28,15 @@ class SpringBootDemoIT {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Value("${activity.spool-dir}")
+    String trailSpoolDirectory;
+
     @org.springframework.beans.factory.annotation.Autowired
     io.activitytrail.ActivityTrail trail;
 
     @BeforeAll
     static void database() throws Exception {
-        SpringBootDemo.startEmbeddedDatabaseUnlessConfigured();
+        SpringBootDemo.startEmbeddedDatabaseUnlessConfigured(true);
     }
 
     private HttpClient signedIn(String user) throws Exception {
@@ -55,6 +59,14 @@ class SpringBootDemoIT {
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** Regression: the demo's fixed spool directory replayed an earlier run's rows into a fresh database, and the seeding skipped alice. */
+    @Test
+    void shouldGiveTheThrowawayDatabaseASpoolOfItsOwnSoThatAnEarlierRunIsNotReplayed() {
+        Path fixedSpool = Path.of(System.getProperty("java.io.tmpdir"), "activitytrail-demo-spool");
+        assertThat(Path.of(trailSpoolDirectory)).isDirectory().isNotEqualTo(fixedSpool)
+                .satisfies(p -> assertThat(p.getFileName().toString()).startsWith("activitytrail-demo-spool"));
     }
 
     @Test
