@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -73,6 +74,21 @@ public interface ActivityStore extends AutoCloseable {
      * @throws ActivityStoreException when the store does not answer
      */
     default void ping(Duration timeout) {}
+
+    /**
+     * Tells the store whom to call when it learns that a user was erased elsewhere (by another
+     * instance on the same database), so that the caller can drop what it still holds of that user:
+     * cached data, spooled activities. An optimisation only: a store shared by many instances must
+     * itself refuse to store activities of a user created before the user's erasure, whoever
+     * writes them.
+     *
+     * <p>{@link ActivityTrail} calls this once, when it is built, with a callback that is
+     * thread-safe and returns quickly. The store calls it on a thread of its own (for
+     * {@code JdbcActivityStore}, {@code activity-erasure-listener}) with the user id and the time
+     * of the erasure, possibly also for erasures made through this very store, and possibly more
+     * than once for one erasure. Default: never calls it (a store not shared between processes).
+     */
+    default void onErasure(BiConsumer<String, Instant> callback) {}
 
     /** Releases what the store holds (a pool it made itself, say). Default: nothing. */
     @Override

@@ -1,6 +1,7 @@
 -- Statements of JdbcActivityStore. Each starts at a "-- name:" line. ${table} is the quoted,
 -- schema-qualified activity table, ${schema} the quoted schema, ${severity} the qualified severity
--- type, ${default} the default partition, ${runs} the maintenance runs table; ${partition},
+-- type, ${default} the default partition, ${runs} the maintenance runs table, ${erasures} the
+-- erasures table; ${partition},
 -- ${from} and ${to} are given per call. Every name is validated before it is put here.
 
 -- name: insert_batch
@@ -8,12 +9,41 @@
 -- text is the same for every batch size, so the server plans it once per connection.
 INSERT INTO ${table} (id, user_id, action, description, severity, ip_address, user_agent,
                       session_id, request_id, device_info, location_info, metadata, created_at)
-SELECT * FROM unnest(
+-- Rows of a user erased after they were created are skipped (not inserted, not an error): so no
+-- instance's spool, retry or replay brings back what an erasure removed. The anti-join is one
+-- primary-key probe of the (small) erasures table per distinct user of the batch.
+SELECT r.* FROM unnest(
     :ids::uuid[], :user_ids::varchar[], :actions::varchar[], :descriptions::text[],
     :severities::text[]::${severity}[], :ips::inet[], :user_agents::text[],
     :session_ids::varchar[], :request_ids::varchar[], :device_infos::jsonb[],
     :location_infos::jsonb[], :metadatas::jsonb[], :created_ats::timestamptz[])
+    AS r (id, user_id, action, description, severity, ip_address, user_agent, session_id,
+          request_id, device_info, location_info, metadata, created_at)
+WHERE NOT EXISTS (SELECT 1 FROM ${erasures} e WHERE e.user_id = r.user_id AND r.created_at <= e.erased_at)
 ON CONFLICT DO NOTHING
+
+-- name: insert_lock
+-- Shared: inserts never wait for each other, only for an erasure that is committing (see erase_lock).
+SELECT 1 FROM pg_advisory_xact_lock_shared(:key1, hashtext(:key2))
+
+-- name: erase_lock
+-- Exclusive: waits for the inserts in flight to commit (so the DELETE sees their rows), and makes
+-- inserts that start meanwhile wait until the erasure is recorded (so they see it and skip).
+SELECT 1 FROM pg_advisory_xact_lock(:key1, hashtext(:key2))
+
+-- name: record_erasure
+-- The database's clock, read after the lock: one clock for every instance. An erasure never moves
+-- an earlier, later erasure back.
+INSERT INTO ${erasures} AS e (user_id, erased_at) VALUES (:user_id, clock_timestamp())
+ON CONFLICT (user_id) DO UPDATE SET erased_at = greatest(e.erased_at, excluded.erased_at)
+RETURNING erased_at
+
+-- name: notify_erasure
+-- Delivered at commit, to every session that LISTENs on the channel (this one included).
+SELECT 1 FROM pg_notify(:channel, :payload)
+
+-- name: expire_erasures
+DELETE FROM ${erasures} WHERE erased_at < :cutoff
 
 -- name: select_columns
 SELECT id, user_id, action, description, severity::text AS severity, host(ip_address) AS ip,

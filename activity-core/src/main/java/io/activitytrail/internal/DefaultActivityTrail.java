@@ -78,6 +78,7 @@ public final class DefaultActivityTrail implements ActivityTrail {
         this.pipeline = new WritePipeline(config, queue, spool, rejectedLog, enricher, listener);
         ThreadFactory factory = config.threadFactory() != null ? config.threadFactory() : DefaultActivityTrail::writerThread;
         pipeline.start(factory.newThread(pipeline));
+        store.onErasure(this::erasedElsewhere);
         if (config.shutdownHook()) {
             shutdownHook = new Thread(this::close, "activity-trail-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -366,6 +367,22 @@ public final class DefaultActivityTrail implements ActivityTrail {
         }
         LOG.info("Erased {} activities of one user", erased);
         return erased;
+    }
+
+    /**
+     * Another instance erased the user: keep what this instance's spool holds of the user, created
+     * up to the erasure, from being replayed (the store would skip those rows anyway; this saves the
+     * round trips) and drop them from the rejected-row files. On the store's thread.
+     */
+    private void erasedElsewhere(String userId, Instant erasedAt) {
+        try {
+            Activity.validateUserId(userId);
+            pipeline.erasureStarted(userId, erasedAt);
+            pipeline.erasureFinished(userId);
+            rejectedLog.erase(userId);
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot honour an erasure announced by the store: {}", e.toString());
+        }
     }
 
     @Override

@@ -340,6 +340,30 @@ class DefaultActivityTrailTest {
     }
 
     @Test
+    void shouldNotReplayTheSpooledActivitiesOfAUserThatTheStoreSaysWasErasedElsewhere() {
+        store.down = true;
+        ActivityTrail trail = start(builder());
+        List<Activity> logged = activities(70);
+        logged.forEach(trail::log);
+        trail.flush();
+        assertThat(listener.spooled.sum()).isEqualTo(70);
+        assertThat(store.erasureCallback).as("the trail registered for erasures at build").isNotNull();
+
+        // Another instance erased user-3; this in-memory store would store the rows all the same.
+        store.erasureCallback.accept("user-3", java.time.Instant.now());
+        Activity afterErasure = Activity.builder("user-3", "test_action").description("after")
+                .createdAt(java.time.Instant.now().plusSeconds(1)).build();
+        trail.log(afterErasure);
+        store.down = false;
+
+        await().atMost(WAIT).until(() -> trail.health().spoolBytes() == 0 && store.contains(afterErasure.id()));
+        trail.flush();
+        List<UUID> othersIds = logged.stream().filter(a -> !a.userId().equals("user-3")).map(Activity::id).toList();
+        assertThat(store.storedIds).containsAll(othersIds);
+        assertThat(store.storedIds).hasSize(othersIds.size() + 1);
+    }
+
+    @Test
     void shouldNotReplayTheSpooledActivitiesOfAnErasedUserAfterARestart() {
         store.down = true;
         ActivityTrail first = start(builder());

@@ -38,6 +38,14 @@ final class FlakyStore implements ActivityStore {
     final AtomicInteger rowsOffered = new AtomicInteger();
     final Set<String> writerThreads = ConcurrentHashMap.newKeySet();
 
+    /** What the trail registered through {@link #onErasure}, to play another instance's erasure. */
+    volatile java.util.function.BiConsumer<String, Instant> erasureCallback;
+
+    @Override
+    public void onErasure(java.util.function.BiConsumer<String, Instant> callback) {
+        this.erasureCallback = callback;
+    }
+
     /** Pings wait on this latch; {@link #release()} lets them go. */
     private volatile CountDownLatch pingHang = new CountDownLatch(0);
     final AtomicInteger pingCalls = new AtomicInteger();

@@ -12,6 +12,8 @@ import io.activitytrail.RetentionResult;
 import io.activitytrail.WriteResult;
 import io.activitytrail.jdbc.internal.ActivityReader;
 import io.activitytrail.jdbc.internal.ActivityWriter;
+import io.activitytrail.jdbc.internal.ErasureListener;
+import io.activitytrail.jdbc.internal.Locks;
 import io.activitytrail.jdbc.internal.Maintenance;
 import io.activitytrail.jdbc.internal.Migrator;
 import io.activitytrail.jdbc.internal.OwnedPool;
@@ -27,6 +29,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +84,8 @@ public final class JdbcActivityStore implements ActivityStore {
     private final int maintenanceTimeoutSeconds;
     private final Jdbi ownerJdbi;
     private final Partitions partitions;
+    private final @Nullable ErasureListener erasureListener;
+    private final List<BiConsumer<String, Instant>> erasureCallbacks = new CopyOnWriteArrayList<>();
 
     private JdbcActivityStore(Builder b, String schema) {
         this.names = new TableNames(schema, b.table);
@@ -100,6 +106,8 @@ public final class JdbcActivityStore implements ActivityStore {
         this.maintenance = new Maintenance(ownerJdbi, sql, partitions, stats, b.clock, b.partitionsAhead,
                 b.scheduledRetention ? b.retention : null, maintenanceTimeoutSeconds);
         this.ownedPool = b.ownedPool;
+        this.erasureListener = b.listenForErasures
+                ? new ErasureListener(b.dataSource, names.erasureChannel(), this::erasureAnnounced) : null;
         this.scheduler = b.scheduledMaintenance ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "activity-maintenance");
             t.setDaemon(true);
@@ -247,7 +255,15 @@ public final class JdbcActivityStore implements ActivityStore {
     /**
      * {@inheritDoc}
      *
-     * <p>One {@code DELETE} by the primary key, across every partition, in one transaction.
+     * <p>In one transaction: takes the erasure lock (waiting for batch inserts in flight to commit;
+     * inserts that start meanwhile wait for this erasure), records the erasure with the database's
+     * time in {@code <table>_erasures}, runs one {@code DELETE} by the primary key across every
+     * partition, and {@code NOTIFY}s the other instances on the channel {@code <table>_erasures}.
+     * From then on no batch insert, from any instance, stores an activity of the user created up to
+     * that time: a spool replayed after an outage cannot bring the rows back. Activities logged
+     * after the erasure are stored as usual. Inserts of every user wait while the {@code DELETE}
+     * runs (by the primary key, so quick for any usual history; a huge one can make batches hit
+     * the write timeout and be retried).
      *
      * @throws ActivityStoreException when the database cannot be reached
      */
@@ -255,8 +271,21 @@ public final class JdbcActivityStore implements ActivityStore {
     public long eraseUser(String userId) {
         Activity.validateUserId(userId);
         try {
-            return jdbi.withHandle(h -> h.createUpdate(sql.get("erase_user")).setQueryTimeout(maintenanceTimeoutSeconds)
-                    .bind("user_id", userId).execute());
+            return jdbi.inTransaction(h -> {
+                h.createQuery(sql.get("erase_lock")).setQueryTimeout(maintenanceTimeoutSeconds)
+                        .bind("key1", Locks.ERASURE).bind("key2", names.lockKey())
+                        .mapTo(Integer.class).one();
+                java.time.OffsetDateTime erasedAt = h.createQuery(sql.get("record_erasure"))
+                        .bind("user_id", userId)
+                        .mapTo(java.time.OffsetDateTime.class).one();
+                int deleted = h.createUpdate(sql.get("erase_user")).setQueryTimeout(maintenanceTimeoutSeconds)
+                        .bind("user_id", userId).execute();
+                h.createQuery(sql.get("notify_erasure"))
+                        .bind("channel", names.erasureChannel())
+                        .bind("payload", ErasureListener.payload(userId, erasedAt.toInstant()))
+                        .mapTo(Integer.class).one();
+                return (long) deleted;
+            });
         } catch (JdbiException e) {
             throw SqlErrors.translate("erase a user's activities", e);
         } finally {
@@ -325,9 +354,41 @@ public final class JdbcActivityStore implements ActivityStore {
         }
     }
 
-    /** Stops the maintenance thread and closes the pool the store made itself, if any. */
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With {@link Builder#listenForErasures(boolean)} on (the default), {@code callback} is
+     * called on the {@code activity-erasure-listener} thread for every erasure of the table
+     * announced by any store on the database, this one included. Callbacks are guarded: one that
+     * throws is logged and the others still run.
+     */
+    @Override
+    public void onErasure(BiConsumer<String, Instant> callback) {
+        erasureCallbacks.add(requireNonNull(callback, "callback"));
+    }
+
+    /** Whether the erasure listener's connection is up; false when listening is off. */
+    boolean listeningForErasures() {
+        return erasureListener != null && erasureListener.listening();
+    }
+
+    private void erasureAnnounced(String userId, Instant erasedAt) {
+        stats.invalidate(List.of(userId));
+        for (BiConsumer<String, Instant> callback : erasureCallbacks) {
+            try {
+                callback.accept(userId, erasedAt);
+            } catch (RuntimeException e) {
+                LOG.warn("An erasure callback failed", e);
+            }
+        }
+    }
+
+    /** Stops the maintenance and listener threads and closes the pool the store made itself, if any. */
     @Override
     public void close() {
+        if (erasureListener != null) {
+            erasureListener.close();
+        }
         if (scheduler != null) {
             scheduler.shutdownNow();
             try {
@@ -354,6 +415,9 @@ public final class JdbcActivityStore implements ActivityStore {
         } catch (JdbiException e) {
             LOG.warn("Cannot create the partitions ahead of {} at start ({}); maintenance will retry",
                     names.qualifiedTable(), SqlErrors.reason(e));
+        }
+        if (erasureListener != null) {
+            erasureListener.start();
         }
         if (scheduler != null) {
             long interval = b.maintenanceInterval.toMillis();
@@ -392,6 +456,7 @@ public final class JdbcActivityStore implements ActivityStore {
         private Duration maintenanceInterval = Duration.ofHours(1);
         private Duration retention = Duration.ofDays(730);
         private boolean scheduledRetention = true;
+        private boolean listenForErasures = true;
         private Clock clock = Clock.systemUTC();
 
         private Builder(DataSource dataSource, @Nullable DataSource ownedPool) {
@@ -566,6 +631,20 @@ public final class JdbcActivityStore implements ActivityStore {
         /** Whether maintenance applies {@link #retention(Duration)}; default true. */
         public Builder scheduledRetention(boolean scheduledRetention) {
             this.scheduledRetention = scheduledRetention;
+            return this;
+        }
+
+        /**
+         * Whether the store LISTENs for erasures made by other instances on the same database
+         * (channel {@code <table>_erasures}), to drop the user's cached stats and, through
+         * {@link ActivityStore#onErasure}, what the trail still spools of the user; default true.
+         * Holds one connection of the data source for as long as the store is open (size the pool
+         * for it) on the daemon thread {@code activity-erasure-listener}, which reconnects with
+         * backoff when it breaks. Off, erasures by other instances are honoured all the same (the
+         * insert skips rows of erased users); only the caches and spools learn of them later.
+         */
+        public Builder listenForErasures(boolean listenForErasures) {
+            this.listenForErasures = listenForErasures;
             return this;
         }
 

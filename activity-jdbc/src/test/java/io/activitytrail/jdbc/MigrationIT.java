@@ -61,7 +61,8 @@ class MigrationIT {
             }
 
             assertThat(Fixtures.strings(postgres, "SELECT version || ' ' || script FROM \"" + schema + "\".user_activity_logs_schema_history ORDER BY version"))
-                    .containsExactly("1 V1__create_activity_table.sql", "2 V2__create_maintenance_runs.sql");
+                    .containsExactly("1 V1__create_activity_table.sql", "2 V2__create_maintenance_runs.sql",
+                            "3 V3__create_erasures.sql");
             for (int i = 0; i < built.size(); i++) {
                 assertThat(built.get(i).write(List.of(activity("user-" + i, "login", Instant.now()))).inserted()).isEqualTo(1);
             }
@@ -82,7 +83,7 @@ class MigrationIT {
 
         assertThat(Fixtures.strings(postgres, "SELECT string_agg(version || '@' || installed_at, ',') FROM \"" + schema + "\".user_activity_logs_schema_history"))
                 .containsExactly(installed);
-        assertThat(Fixtures.count(postgres, "SELECT count(*) FROM \"" + schema + "\".user_activity_logs_schema_history WHERE checksum > 0")).isEqualTo(2);
+        assertThat(Fixtures.count(postgres, "SELECT count(*) FROM \"" + schema + "\".user_activity_logs_schema_history WHERE checksum > 0")).isEqualTo(3);
     }
 
     @Test
@@ -97,7 +98,7 @@ class MigrationIT {
             assertThat(Fixtures.strings(postgres, "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                     + "WHERE n.nspname = '" + schema + "' AND c.relkind IN ('r', 'p') ORDER BY 1"))
                     .contains("audit_trail", "audit_trail_default", "audit_trail_p2024_02", "audit_trail_schema_history",
-                            "audit_trail_maintenance_runs")
+                            "audit_trail_maintenance_runs", "audit_trail_erasures")
                     .noneMatch(name -> name.startsWith("user_activity_logs"));
         }
     }
@@ -110,7 +111,7 @@ class MigrationIT {
         try (Connection c = postgres.newConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA \"" + schema + "\"");
             s.execute("SET search_path TO \"" + schema + "\"");
-            for (String script : List.of("V1__create_activity_table.sql", "V2__create_maintenance_runs.sql")) {
+            for (String script : List.of("V1__create_activity_table.sql", "V2__create_maintenance_runs.sql", "V3__create_erasures.sql")) {
                 try (InputStream in = getClass().getResourceAsStream("/db/activitytrail/" + script)) {
                     s.execute(new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${table}", "activity_log"));
                 }

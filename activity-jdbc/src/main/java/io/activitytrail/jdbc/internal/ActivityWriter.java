@@ -13,6 +13,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Writes a batch as one {@code INSERT ... SELECT FROM unnest(arrays) ON CONFLICT DO NOTHING}.
+ * Rows of a user erased after they were created (by any instance: the erasures table) are skipped
+ * by the statement itself and counted as not inserted. Before it, in the same transaction, the
+ * insert takes the erasure lock shared, so it never races an erasure that is committing.
  *
  * <p>A row the database refuses (a NUL character in a JSON string, a value out of range) fails
  * the whole statement; the batch is then split in halves and each half tried again, down to the
@@ -100,7 +103,16 @@ public final class ActivityWriter {
             metadatas.add(row.metadata);
             createdAts.add(a.createdAt().toString());
         }
-        return jdbi.withHandle(h -> h.createUpdate(sql.get("insert_batch"))
+        // Two statements in one transaction: the shared erasure lock, then the insert (see Locks.ERASURE).
+        return jdbi.inTransaction(h -> {
+            // Under the write timeout too: an erasure of a huge history holds the lock for its
+            // DELETE, and the batch then fails and is retried rather than holding the writer.
+            h.createQuery(sql.get("insert_lock"))
+                    .setQueryTimeout(timeoutSeconds)
+                    .bind("key1", Locks.ERASURE)
+                    .bind("key2", sql.names().lockKey())
+                    .mapTo(Integer.class).one();
+            return h.createUpdate(sql.get("insert_batch"))
                 .setQueryTimeout(timeoutSeconds)
                 .bindArray("ids", String.class, ids)
                 .bindArray("user_ids", String.class, userIds)
@@ -115,7 +127,8 @@ public final class ActivityWriter {
                 .bindArray("location_infos", String.class, locationInfos)
                 .bindArray("metadatas", String.class, metadatas)
                 .bindArray("created_ats", String.class, createdAts)
-                .execute());
+                .execute();
+        });
     }
 
     /** An activity with its JSON serialised once, however often bisection retries it. */

@@ -145,6 +145,10 @@ public final class Maintenance {
                 deleted += deleteOlder(h, qualified, cutoff);
             }
         }
+        // Erasures older than the cutoff guard only rows that are older still, which this run has
+        // just removed and the next run removes again should a late replay bring one back.
+        h.createUpdate(sql.get("expire_erasures")).setQueryTimeout(statementTimeoutSeconds)
+                .bind("cutoff", cutoff.atOffset(ZoneOffset.UTC)).execute();
         stats.invalidateAll();
         return new RetentionResult(cutoff, dropped, deleted);
     }

@@ -20,7 +20,8 @@ public final class Migrator {
     /** Every script, in order. Flyway finds the same files by their V&lt;n&gt;__ names. */
     static final List<String> SCRIPTS = List.of(
             "V1__create_activity_table.sql",
-            "V2__create_maintenance_runs.sql");
+            "V2__create_maintenance_runs.sql",
+            "V3__create_erasures.sql");
     static final String LOCATION = "/db/activitytrail/";
 
     private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);

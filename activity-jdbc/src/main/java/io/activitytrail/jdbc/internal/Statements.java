@@ -53,6 +53,7 @@ public final class Statements {
                 .replace("${schema}", names.quotedSchema())
                 .replace("${severity}", names.qualified(names.severityType()))
                 .replace("${runs}", names.qualified(names.runsTable()))
+                .replace("${erasures}", names.qualified(names.erasuresTable()))
                 .replace("${default}", names.qualified(names.defaultPartition()));
         for (Map.Entry<String, String> e : values.entrySet()) {
             sql = sql.replace("${" + e.getKey() + "}", e.getValue());

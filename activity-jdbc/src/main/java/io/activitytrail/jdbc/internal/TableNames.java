@@ -73,6 +73,20 @@ public record TableNames(String schema, String table) {
         return table + "_maintenance_runs";
     }
 
+    /** Erasures recorded in the database: {@code <table>_erasures}. */
+    public String erasuresTable() {
+        return table + "_erasures";
+    }
+
+    /**
+     * The LISTEN/NOTIFY channel on which erasures of this table are announced:
+     * {@code <table>_erasures}, like the table (channels are per database, so stores of tables of the
+     * same name in two schemas share it; a notification only drops caches, so that is harmless).
+     */
+    public String erasureChannel() {
+        return table + "_erasures";
+    }
+
     public String severityType() {
         return table + "_severity";
     }
