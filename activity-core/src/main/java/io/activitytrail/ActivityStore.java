@@ -48,7 +48,10 @@ public interface ActivityStore extends AutoCloseable {
     long export(String userId, Consumer<? super Activity> sink);
 
     /**
-     * Deletes every activity of a user (right to erasure).
+     * Deletes every activity of a user (right to erasure). From then on, {@link #write} skips the
+     * user's activities created up to the erasure (they count as neither inserted nor refused), so
+     * that no retry, spool replay or other instance brings them back; activities created after it
+     * are stored as usual.
      *
      * @return how many were deleted
      */

@@ -45,6 +45,8 @@ public final class InMemoryActivityStore implements ActivityStore {
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, NavigableSet<Activity>> byUser = new HashMap<>();
     private final Set<UUID> ids = new HashSet<>();
+    /** When each erased user was last erased: their activities created up to then are not stored again. */
+    private final Map<String, Instant> erasedAt = new HashMap<>();
 
     @Override
     public WriteResult write(List<Activity> batch) {
@@ -53,6 +55,10 @@ public final class InMemoryActivityStore implements ActivityStore {
         try {
             int inserted = 0;
             for (Activity activity : batch) {
+                Instant erased = erasedAt.get(activity.userId());
+                if (erased != null && !activity.createdAt().isAfter(erased)) {
+                    continue;
+                }
                 if (ids.add(activity.id())) {
                     byUser.computeIfAbsent(activity.userId(), u -> new TreeSet<>(NEWEST_FIRST)).add(activity);
                     inserted++;
@@ -207,6 +213,7 @@ public final class InMemoryActivityStore implements ActivityStore {
     public long eraseUser(String userId) {
         lock.writeLock().lock();
         try {
+            erasedAt.put(userId, Instant.now());
             NavigableSet<Activity> removed = byUser.remove(userId);
             if (removed == null) {
                 return 0;

@@ -108,7 +108,9 @@ public final class ExportWriter implements Consumer<Activity> {
 
     /**
      * One RFC 4180 cell. A value that a spreadsheet would run as a formula (starting with = + - @,
-     * tab or CR) gets a leading apostrophe (OWASP's advice against CSV injection).
+     * tab or CR) gets a leading apostrophe (OWASP's advice against CSV injection). A value with a
+     * semicolon is quoted too: spreadsheets in locales whose list separator is {@code ;} split it
+     * there, and the part after it could start a formula.
      */
     static String csvCell(@Nullable String value) {
         if (value == null || value.isEmpty()) {
@@ -122,7 +124,7 @@ public final class ExportWriter implements Consumer<Activity> {
         boolean quote = false;
         for (int i = 0; i < v.length() && !quote; i++) {
             char c = v.charAt(i);
-            quote = c == ',' || c == '"' || c == '\n' || c == '\r';
+            quote = c == ',' || c == ';' || c == '"' || c == '\n' || c == '\r';
         }
         return quote ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
     }

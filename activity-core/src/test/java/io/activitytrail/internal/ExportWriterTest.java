@@ -179,6 +179,8 @@ class ExportWriterTest {
     @Test
     void shouldQuoteCellsAsRfc4180Says() {
         assertThat(ExportWriter.csvCell("plain")).isEqualTo("plain");
+        // Regression: unquoted, a semicolon split the cell in ;-separated locales and "=1+1" ran as a formula.
+        assertThat(ExportWriter.csvCell("x;=1+1;")).isEqualTo("\"x;=1+1;\"");
         assertThat(ExportWriter.csvCell("a,b")).isEqualTo("\"a,b\"");
         assertThat(ExportWriter.csvCell("say \"hi\"")).isEqualTo("\"say \"\"hi\"\"\"");
         assertThat(ExportWriter.csvCell("two\nlines")).isEqualTo("\"two\nlines\"");
@@ -186,7 +188,7 @@ class ExportWriterTest {
         assertThat(ExportWriter.csvCell("\"")).isEqualTo("\"\"\"\"");
         assertThat(ExportWriter.csvCell("")).isEmpty();
         assertThat(ExportWriter.csvCell(null)).isEmpty();
-        assertThat(ExportWriter.csvCell("semi;colon and 'quote'")).isEqualTo("semi;colon and 'quote'");
+        assertThat(ExportWriter.csvCell("semi;colon and 'quote'")).isEqualTo("\"semi;colon and 'quote'\"");
     }
 
     @ParameterizedTest

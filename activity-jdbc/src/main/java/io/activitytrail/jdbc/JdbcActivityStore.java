@@ -17,6 +17,7 @@ import io.activitytrail.jdbc.internal.Locks;
 import io.activitytrail.jdbc.internal.Maintenance;
 import io.activitytrail.jdbc.internal.Migrator;
 import io.activitytrail.jdbc.internal.OwnedPool;
+import io.activitytrail.jdbc.internal.ReadRouting;
 import io.activitytrail.jdbc.internal.Partitions;
 import io.activitytrail.jdbc.internal.SqlErrors;
 import io.activitytrail.jdbc.internal.Statements;
@@ -85,24 +86,25 @@ public final class JdbcActivityStore implements ActivityStore {
     private final Jdbi ownerJdbi;
     private final Partitions partitions;
     private final @Nullable ErasureListener erasureListener;
+    private final ReadRouting readRouting;
     private final List<BiConsumer<String, Instant>> erasureCallbacks = new CopyOnWriteArrayList<>();
 
     private JdbcActivityStore(Builder b, String schema) {
         this.names = new TableNames(schema, b.table);
         this.sql = new Statements(names);
         this.jdbi = jdbi(b.dataSource);
-        // A Jdbi of its own even on the primary: its statements get the read timeout by default,
-        // which migrations and maintenance on the primary Jdbi must not.
-        Jdbi readJdbi = jdbi(b.readDataSource == null ? b.dataSource : b.readDataSource);
-        readJdbi.getConfig(SqlStatements.class).setQueryTimeout(seconds(b.readTimeout));
+        // Jdbis of their own even on the primary: their statements get the read timeout by
+        // default, which migrations and maintenance on the primary Jdbi must not.
+        this.readRouting = new ReadRouting(readJdbi(b.dataSource, b.readTimeout),
+                b.readDataSource == null ? null : readJdbi(b.readDataSource, b.readTimeout), b.maxReplicaLag);
         this.maintenanceTimeoutSeconds = seconds(b.maintenanceTimeout);
         // Partitions, maintenance and migrations need the table's owner; rows need only the app's role.
         this.ownerJdbi = b.ownerDataSource == null ? jdbi : jdbi(b.ownerDataSource);
         Partitions partitions = new Partitions(ownerJdbi, sql, b.clock);
         this.partitions = partitions;
         this.writer = new ActivityWriter(jdbi, sql, partitions, (int) b.writeTimeout.toSeconds());
-        this.reader = new ActivityReader(readJdbi, sql, b.readTimeout.toMillis());
-        this.stats = new StatsReader(readJdbi, sql, b.statsCacheTtl);
+        this.reader = new ActivityReader(readRouting, sql, b.readTimeout.toMillis());
+        this.stats = new StatsReader(readRouting, sql, b.statsCacheTtl);
         this.maintenance = new Maintenance(ownerJdbi, sql, partitions, stats, b.clock, b.partitionsAhead,
                 b.scheduledRetention ? b.retention : null, maintenanceTimeoutSeconds);
         this.ownedPool = b.ownedPool;
@@ -117,6 +119,12 @@ public final class JdbcActivityStore implements ActivityStore {
 
     private static int seconds(Duration timeout) {
         return (int) Math.max(timeout.isZero() ? 0 : 1, timeout.toSeconds());
+    }
+
+    private static Jdbi readJdbi(DataSource dataSource, Duration readTimeout) {
+        Jdbi jdbi = jdbi(dataSource);
+        jdbi.getConfig(SqlStatements.class).setQueryTimeout(seconds(readTimeout));
+        return jdbi;
     }
 
     private static Jdbi jdbi(DataSource dataSource) {
@@ -181,7 +189,9 @@ public final class JdbcActivityStore implements ActivityStore {
             users.add(requireNonNull(a, "batch element").userId());
         }
         try {
-            return writer.write(batch);
+            WriteResult result = writer.write(batch);
+            readRouting.written(users);
+            return result;
         } catch (JdbiException e) {
             throw SqlErrors.translate("write a batch of " + batch.size() + " activities", e);
         } finally {
@@ -340,7 +350,11 @@ public final class JdbcActivityStore implements ActivityStore {
     @Override
     public Optional<String> problem() {
         String partitionProblem = partitions.problem();
-        return Optional.ofNullable(partitionProblem != null ? partitionProblem : maintenance.lastError());
+        if (partitionProblem != null) {
+            return Optional.of(partitionProblem);
+        }
+        String maintenanceProblem = maintenance.lastError();
+        return Optional.ofNullable(maintenanceProblem != null ? maintenanceProblem : readRouting.problem());
     }
 
     /** {@inheritDoc} On the primary ({@code dataSource}): {@code SELECT 1}, with {@code timeout} (rounded up to whole seconds) as the query timeout. */
@@ -386,6 +400,7 @@ public final class JdbcActivityStore implements ActivityStore {
     /** Stops the maintenance and listener threads and closes the pool the store made itself, if any. */
     @Override
     public void close() {
+        readRouting.close();
         if (erasureListener != null) {
             erasureListener.close();
         }
@@ -416,6 +431,7 @@ public final class JdbcActivityStore implements ActivityStore {
             LOG.warn("Cannot create the partitions ahead of {} at start ({}); maintenance will retry",
                     names.qualifiedTable(), SqlErrors.reason(e));
         }
+        readRouting.start();
         if (erasureListener != null) {
             erasureListener.start();
         }
@@ -443,6 +459,7 @@ public final class JdbcActivityStore implements ActivityStore {
         private final DataSource dataSource;
         private final @Nullable DataSource ownedPool;
         private @Nullable DataSource readDataSource;
+        private Duration maxReplicaLag = Duration.ofSeconds(5);
         private @Nullable DataSource ownerDataSource;
         private String table = "user_activity_logs";
         private @Nullable String schema;
@@ -486,9 +503,31 @@ public final class JdbcActivityStore implements ActivityStore {
             return this;
         }
 
-        /** Where queries, stats and exports read (a streaming replica, say); default the primary. */
+        /**
+         * Where queries, stats and exports read: a streaming replica; default the primary. Its state
+         * is checked once a second (thread {@code activity-replica-check}); reads run on the primary
+         * while it is down or lags more than {@link #maxReplicaLag(Duration)}, and {@link #problem()}
+         * says so. A user's reads also run on the primary until the replica has replayed this
+         * store's latest write of that user (read-your-writes: compared by WAL position, one extra
+         * round trip per batch written), and a query or stats read that fails on the replica is run
+         * again on the primary (an export is not: its sink may already hold rows).
+         */
         public Builder readDataSource(DataSource readDataSource) {
             this.readDataSource = requireNonNull(readDataSource, "readDataSource");
+            return this;
+        }
+
+        /**
+         * The most replication lag at which the read replica still serves reads; default 5
+         * seconds. Lag is {@code now() - pg_last_xact_replay_timestamp()} on the replica, zero
+         * when it has replayed all it received.
+         */
+        public Builder maxReplicaLag(Duration maxReplicaLag) {
+            requireNonNull(maxReplicaLag, "maxReplicaLag");
+            if (maxReplicaLag.isNegative()) {
+                throw new IllegalArgumentException("maxReplicaLag must not be negative, but was " + maxReplicaLag);
+            }
+            this.maxReplicaLag = maxReplicaLag;
             return this;
         }
 

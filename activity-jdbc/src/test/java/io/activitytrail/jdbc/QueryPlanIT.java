@@ -6,6 +6,7 @@ import io.activitytrail.ActivityCursor;
 import io.activitytrail.ActivityQuery;
 import io.activitytrail.Severity;
 import io.activitytrail.jdbc.internal.ActivityReader;
+import io.activitytrail.jdbc.internal.ReadRouting;
 import io.activitytrail.jdbc.internal.Statements;
 import io.activitytrail.jdbc.internal.TableNames;
 import io.activitytrail.testsupport.PostgresExtension;
@@ -13,6 +14,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.Clock;
@@ -53,7 +55,7 @@ class QueryPlanIT {
         Fixtures.generate(postgres, 100_000, 100, Instant.parse("2025-01-01T00:00:00Z"), 60);
         Fixtures.execute(postgres, "VACUUM ANALYZE user_activity_logs");
         statements = new Statements(new TableNames(postgres.schema(), Fixtures.TABLE));
-        reader = new ActivityReader(Jdbi.create(postgres.dataSource()), statements, 30_000);
+        reader = new ActivityReader(new ReadRouting(Jdbi.create(postgres.dataSource()), null, Duration.ZERO), statements, 30_000);
     }
 
     @AfterAll

@@ -186,6 +186,18 @@ abstract class ActivityFilterBehaviour {
         assertThat(a.toString() + a.metadata() + a.description()).doesNotContain("abc123", "hunter2", "k1&");
     }
 
+    /** Regression: a session id given as a path parameter ({@code ;jsessionid=}) was stored in clear in the description and the path. */
+    @Test
+    void shouldNotStoreASessionIdGivenAsAPathParameter() throws Exception {
+        start(defaults());
+
+        Activity a = loggedOnce(signedIn("/ok;jsessionid=SECRETSESSION123?x=1")).get(0);
+
+        assertThat(a.description()).isEqualTo("GET /ok -> 200");
+        assertThat(a.metadata()).containsEntry("path", "/ok?x=1");
+        assertThat(a.toString() + a.metadata()).doesNotContain("SECRETSESSION123");
+    }
+
     @ParameterizedTest
     @CsvSource({"200, INFO", "404, INFO", "401, WARNING", "403, WARNING", "429, WARNING", "500, ERROR", "503, ERROR"})
     void shouldChooseSeverityByStatus(int status, Severity severity) throws Exception {

@@ -845,14 +845,29 @@ public abstract class ActivityStoreContractTest {
     }
 
     @Test
-    void shouldStoreAnActivityAgainAfterItsUserWasErased() {
+    void shouldNotStoreAgainAnActivityCreatedBeforeItsUserWasErased() {
         String user = newUserId();
         Activity activity = Activity.builder(user, "e").createdAt(T0).build();
         write(List.of(activity));
         assertThat(store().eraseUser(user)).isEqualTo(1);
 
-        assertThat(store().write(List.of(activity)).inserted()).isEqualTo(1);
-        assertThat(timeline(user)).extracting(Activity::id).containsExactly(activity.id());
+        WriteResult replayed = store().write(List.of(activity, Activity.builder(user, "older").createdAt(T0.plusSeconds(1)).build()));
+
+        assertThat(replayed.inserted()).isZero();
+        assertThat(replayed.rejected()).isEmpty();
+        assertThat(timeline(user)).isEmpty();
+    }
+
+    @Test
+    void shouldStoreActivitiesCreatedAfterTheirUserWasErased() {
+        String user = newUserId();
+        write(List.of(Activity.builder(user, "before").createdAt(T0).build()));
+        assertThat(store().eraseUser(user)).isEqualTo(1);
+        // A second later than now, so that a store on another clock (the database's) sees it after the erasure too.
+        Activity after = Activity.builder(user, "after").createdAt(Instant.now().plusSeconds(1)).build();
+
+        assertThat(store().write(List.of(after)).inserted()).isEqualTo(1);
+        assertThat(timeline(user)).extracting(Activity::id).containsExactly(after.id());
     }
 
     @Test

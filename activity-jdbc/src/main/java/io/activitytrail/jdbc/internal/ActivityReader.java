@@ -27,13 +27,13 @@ import org.jspecify.annotations.Nullable;
 public final class ActivityReader {
     static final int EXPORT_FETCH_SIZE = 1_000;
 
-    private final Jdbi jdbi;
+    private final ReadRouting routing;
     private final Statements sql;
     private final long statementTimeoutMillis;
 
-    /** @param jdbi reads with its default query timeout set to the store's read timeout */
-    public ActivityReader(Jdbi jdbi, Statements sql, long statementTimeoutMillis) {
-        this.jdbi = jdbi;
+    /** @param routing where each user's reads run, with the store's read timeout as default query timeout */
+    public ActivityReader(ReadRouting routing, Statements sql, long statementTimeoutMillis) {
+        this.routing = routing;
         this.sql = sql;
         this.statementTimeoutMillis = statementTimeoutMillis;
     }
@@ -76,17 +76,18 @@ public final class ActivityReader {
             int page = q.page().getAsInt();
             Sql count = count(q);
             Sql rows = numbered(q);
-            return jdbi.withHandle(h -> {
+            return routing.read(q.userId(), true, jdbi -> jdbi.withHandle(h -> {
                 long counted = bindAll(h.createQuery(count.text()), count.params()).mapTo(Long.class).one();
                 boolean capped = counted > COUNT_CAP;
                 long total = Math.min(counted, COUNT_CAP);
                 List<Activity> activities = !capped && (long) (page - 1) * q.limit() >= total ? List.of()
                         : bindAll(h.createQuery(rows.text()), rows.params()).map(MAPPER).list();
                 return ActivityPage.ofNumbered(activities, page, q.limit(), total, capped);
-            });
+            }));
         }
         Sql keyset = keyset(q);
-        List<Activity> rows = jdbi.withHandle(h -> bindAll(h.createQuery(keyset.text()), keyset.params()).map(MAPPER).list());
+        List<Activity> rows = routing.read(q.userId(), true,
+                jdbi -> jdbi.withHandle(h -> bindAll(h.createQuery(keyset.text()), keyset.params()).map(MAPPER).list()));
         return ActivityPage.ofKeyset(rows, q.limit());
     }
 
@@ -150,7 +151,8 @@ public final class ActivityReader {
      * size, so memory stays constant however many rows the user has.
      */
     public long export(String userId, Consumer<? super Activity> sink) {
-        return jdbi.inTransaction(h -> {
+        // Not run again on the primary when the replica fails: the sink may already hold rows.
+        return routing.read(userId, false, jdbi -> jdbi.inTransaction(h -> {
             h.execute("SET TRANSACTION READ ONLY");
             // Each fetch of the cursor is a statement of its own: the read timeout bounds each one.
             h.execute("SET LOCAL statement_timeout = " + statementTimeoutMillis);
@@ -167,7 +169,7 @@ public final class ActivityReader {
                 }
             }
             return count;
-        });
+        }));
     }
 
     static OffsetDateTime utc(Instant instant) {

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,13 +28,13 @@ import org.jspecify.annotations.Nullable;
 public final class StatsReader {
     private static final long MAXIMUM_USERS = 10_000;
 
-    private final Jdbi jdbi;
+    private final ReadRouting routing;
     private final Statements sql;
     private final Duration ttl;
     private final @Nullable Cache<String, ConcurrentMap<Duration, ActivityStats>> cache;
 
-    public StatsReader(Jdbi jdbi, Statements sql, Duration ttl) {
-        this.jdbi = jdbi;
+    public StatsReader(ReadRouting routing, Statements sql, Duration ttl) {
+        this.routing = routing;
         this.sql = sql;
         this.ttl = ttl;
         this.cache = ttl.isZero() ? null : Caffeine.newBuilder()
@@ -76,7 +75,7 @@ public final class StatsReader {
     ActivityStats compute(String userId, Instant from, Instant to) {
         OffsetDateTime f = from.atOffset(ZoneOffset.UTC);
         OffsetDateTime t = to.atOffset(ZoneOffset.UTC);
-        return jdbi.withHandle(h -> {
+        return routing.read(userId, true, jdbi -> jdbi.withHandle(h -> {
             Map<String, Long> byAction = new HashMap<>();
             Map<Severity, Long> bySeverity = new HashMap<>();
             TreeMap<LocalDate, Long> perDay = new TreeMap<>();
@@ -106,6 +105,6 @@ public final class StatsReader {
                     .one();
             return new ActivityStats(userId, from, to, totals[0], byAction, bySeverity, perDay,
                     lastLogin == null ? null : lastLogin.toInstant(), totals[1], distinct[0], distinct[1]);
-        });
+        }));
     }
 }

@@ -468,10 +468,15 @@ public final class JsonApi {
         if (!allowed) {
             throw new ApiError(403, "forbidden", "you may not erase this user's activity");
         }
-        long erased = trail.eraseUser(target);
-        if (!caller.equals(target)) {
-            audit(caller, target, "admin.activity_erased", "erasure", erased);
+        // An administrator's own history holds the record of whose activity they read and erased:
+        // erasing it through the API would wipe that record, so another administrator must.
+        if (caller.equals(target)) {
+            throw new ApiError(403, "forbidden", "your own history holds the record of your reads; another administrator must erase it");
         }
+        // Erasure is as heavy as an export (a DELETE across partitions): it shares the export limit.
+        limit(RateLimiter.Group.EXPORT, caller, response);
+        long erased = trail.eraseUser(target);
+        audit(caller, target, "admin.activity_erased", "erasure", erased);
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("user_id", target);
         data.put("erased", erased);

@@ -179,6 +179,32 @@ public final class RequestLogger {
         return path.isEmpty() ? "/" : path;
     }
 
+    /**
+     * The URI without its path parameters ({@code /a;jsessionid=X/b} is {@code /a/b}): containers
+     * that track sessions by URL put the session id there, and a session id is a credential.
+     */
+    static String withoutPathParameters(String uri) {
+        if (uri.indexOf(';') < 0) {
+            return uri;
+        }
+        StringBuilder path = new StringBuilder(uri.length());
+        int i = 0;
+        while (i < uri.length()) {
+            char c = uri.charAt(i);
+            if (c == ';') {
+                int nextSegment = uri.indexOf('/', i);
+                if (nextSegment < 0) {
+                    break;
+                }
+                i = nextSegment;
+            } else {
+                path.append(c);
+                i++;
+            }
+        }
+        return path.toString();
+    }
+
     private Capture start(HttpServletRequest request, HttpServletResponse response) {
         long startNanos = System.nanoTime();
         String requestId = RequestIds.orNew(request.getHeader(settings.requestIdHeader()));
@@ -189,7 +215,7 @@ public final class RequestLogger {
         @Nullable String ip = client.ip();
         boolean peerTrusted = client.peerTrusted();
 
-        String uri = request.getRequestURI();
+        String uri = withoutPathParameters(request.getRequestURI());
         String query = request.getQueryString();
         String path = Texts.clean(query == null ? uri : uri + "?" + queryRedactor.redact(query), MAX_PATH_LENGTH);
         String method = Texts.clean(request.getMethod(), 32);
