@@ -51,14 +51,18 @@ SELECT id, user_id, action, description, severity::text AS severity, host(ip_add
        location_info::text AS location_info, metadata::text AS metadata, created_at
 FROM ${table}
 
--- name: export
--- Oldest first through the primary key; read with a cursor (autocommit off + fetch size).
+-- name: export_page
+-- Oldest first through the primary key, one page after the last row of the previous one
+-- ('-infinity' and the nil uuid before the first). Each page is a short query of its own, so a
+-- slow reader of the export holds no connection and no transaction (whose lock on the parent
+-- table would make partition DDL, and the writes queued behind it, wait).
 SELECT id, user_id, action, description, severity::text AS severity, host(ip_address) AS ip,
        user_agent, session_id, request_id, device_info::text AS device_info,
        location_info::text AS location_info, metadata::text AS metadata, created_at
 FROM ${table}
-WHERE user_id = :user_id
+WHERE user_id = :user_id AND (created_at, id) > (:after_created_at::timestamptz, :after_id::uuid)
 ORDER BY created_at, id
+LIMIT :limit
 
 -- name: stats_counts
 -- Answered from the primary key alone (INCLUDE action, severity): an index-only scan.

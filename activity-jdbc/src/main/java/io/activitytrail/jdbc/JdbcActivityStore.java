@@ -103,7 +103,7 @@ public final class JdbcActivityStore implements ActivityStore {
         Partitions partitions = new Partitions(ownerJdbi, sql, b.clock);
         this.partitions = partitions;
         this.writer = new ActivityWriter(jdbi, sql, partitions, (int) b.writeTimeout.toSeconds());
-        this.reader = new ActivityReader(readRouting, sql, b.readTimeout.toMillis());
+        this.reader = new ActivityReader(readRouting, sql);
         this.stats = new StatsReader(readRouting, sql, b.statsCacheTtl);
         this.maintenance = new Maintenance(ownerJdbi, sql, partitions, stats, b.clock, b.partitionsAhead,
                 b.scheduledRetention ? b.retention : null, maintenanceTimeoutSeconds);
@@ -247,7 +247,8 @@ public final class JdbcActivityStore implements ActivityStore {
     /**
      * {@inheritDoc}
      *
-     * <p>Reads through a server-side cursor (1,000 rows per fetch) in a read-only transaction.
+     * <p>Reads pages of 1,000 rows by the primary key, each a short query of its own: no connection
+     * or transaction is held while the sink works, however slow the client it writes to.
      *
      * @throws ActivityStoreException when the database cannot be reached
      */

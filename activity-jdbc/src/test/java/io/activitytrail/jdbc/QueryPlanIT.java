@@ -55,7 +55,7 @@ class QueryPlanIT {
         Fixtures.generate(postgres, 100_000, 100, Instant.parse("2025-01-01T00:00:00Z"), 60);
         Fixtures.execute(postgres, "VACUUM ANALYZE user_activity_logs");
         statements = new Statements(new TableNames(postgres.schema(), Fixtures.TABLE));
-        reader = new ActivityReader(new ReadRouting(Jdbi.create(postgres.dataSource()), null, Duration.ZERO), statements, 30_000);
+        reader = new ActivityReader(new ReadRouting(Jdbi.create(postgres.dataSource()), null, Duration.ZERO), statements);
     }
 
     @AfterAll

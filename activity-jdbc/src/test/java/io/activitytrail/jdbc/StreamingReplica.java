@@ -41,15 +41,28 @@ final class StreamingReplica implements AutoCloseable {
     private @Nullable EmbeddedPostgres primary;
     private @Nullable EmbeddedPostgres standby;
 
-    private StreamingReplica(Path directory, int primaryPort, int standbyPort) {
+    private final boolean synchronous;
+
+    private StreamingReplica(Path directory, int primaryPort, int standbyPort, boolean synchronous) {
+        this.synchronous = synchronous;
         this.directory = directory;
         this.primaryPort = primaryPort;
         this.standbyPort = standbyPort;
     }
 
+    /** Asynchronous streaming replication, PostgreSQL's default. */
     static StreamingReplica start() throws IOException {
+        return start(false);
+    }
+
+    /**
+     * @param synchronous whether the primary waits for the standby to have each commit before it
+     *     acknowledges it ({@code synchronous_standby_names}); without it, a crash of the primary
+     *     loses what it acknowledged but had not yet sent
+     */
+    static StreamingReplica start(boolean synchronous) throws IOException {
         Path directory = Files.createTempDirectory("activity-replication");
-        StreamingReplica cluster = new StreamingReplica(directory, freePort(), freePort());
+        StreamingReplica cluster = new StreamingReplica(directory, freePort(), freePort(), synchronous);
         try {
             cluster.startBoth();
             return cluster;
@@ -62,20 +75,25 @@ final class StreamingReplica implements AutoCloseable {
     private void startBoth() throws IOException {
         Path primaryData = directory.resolve("primary");
         Path standbyData = directory.resolve("standby");
-        server(primaryData, primaryPort).close();
+        server(primaryData, primaryPort, false).close();
         copy(primaryData, standbyData, Set.of("postmaster.pid", "epg-lock"));
         Files.writeString(standbyData.resolve("standby.signal"), "");
         Files.writeString(standbyData.resolve("postgresql.auto.conf"),
                 "\nprimary_conninfo = 'host=localhost port=" + primaryPort + " user=postgres application_name=standby'\n",
                 StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-        primary = server(primaryData, primaryPort);
-        standby = server(standbyData, standbyPort);
+        // Only the primary names its synchronous standby: once promoted, the standby has none to wait for.
+        primary = server(primaryData, primaryPort, synchronous);
+        standby = server(standbyData, standbyPort, false);
         await().atMost(Duration.ofSeconds(60)).until(() -> "streaming".equals(
                 queryString(primaryUrl(), "SELECT state FROM pg_stat_replication WHERE application_name = 'standby'")));
     }
 
-    private static EmbeddedPostgres server(Path data, int port) throws IOException {
-        return EmbeddedPostgres.builder()
+    private static EmbeddedPostgres server(Path data, int port, boolean waitForStandby) throws IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (waitForStandby) {
+            builder.setServerConfig("synchronous_standby_names", "standby");
+        }
+        return builder
                 .setDataDirectory(data)
                 .setCleanDataDirectory(false)
                 .setPort(port)
@@ -87,6 +105,8 @@ final class StreamingReplica implements AutoCloseable {
                 // The standby refuses to start with fewer than the primary's.
                 .setServerConfig("max_worker_processes", "8")
                 .setServerConfig("fsync", "off")
+                // The launcher's default is off, which acknowledges commits before the standby has them.
+                .setServerConfig("synchronous_commit", "on")
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setRegisterShutdownHook(false)
                 .start();
@@ -103,7 +123,8 @@ final class StreamingReplica implements AutoCloseable {
     /** pgjdbc's multi-host URL that finds whichever of the two is the primary. */
     String multiHostPrimaryUrl() {
         return "jdbc:postgresql://localhost:" + primaryPort + ",localhost:" + standbyPort
-                + "/postgres?user=postgres&targetServerType=primary&connectTimeout=2&socketTimeout=10&loginTimeout=5";
+                + "/postgres?user=postgres&targetServerType=primary&connectTimeout=2&socketTimeout=10&loginTimeout=5"
+                + "&hostRecheckSeconds=1";
     }
 
     private static String url(int port) {
@@ -147,12 +168,13 @@ final class StreamingReplica implements AutoCloseable {
         if (primary == null) {
             return;
         }
-        Process postmaster = primary.getProcess();
-        Process kill = new ProcessBuilder("kill", "-QUIT", Long.toString(postmaster.pid())).inheritIO().start();
+        // The launcher starts the server through pg_ctl; the postmaster's pid is in its pid file.
+        long pid = Long.parseLong(Files.readAllLines(directory.resolve("primary").resolve("postmaster.pid")).get(0).trim());
+        Process kill = new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).inheritIO().start();
         if (kill.waitFor() != 0) {
-            throw new IllegalStateException("kill -QUIT " + postmaster.pid() + " failed");
+            throw new IllegalStateException("kill -QUIT " + pid + " failed");
         }
-        postmaster.waitFor();
+        ProcessHandle.of(pid).ifPresent(p -> p.onExit().join());
         // The launcher's own stop would fail on a dead server; its data directory goes with ours.
         primary = null;
     }

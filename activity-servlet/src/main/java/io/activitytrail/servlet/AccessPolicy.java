@@ -19,9 +19,9 @@ public interface AccessPolicy {
 
     /** The view the caller gets; decides which fields of an activity are in the JSON. */
     enum Role {
-        /** Their own activity only: no session hash, no request id. */
+        /** Their own activity only; by default no IP address, user agent, session hash or request id (see {@link ApiSettings.Builder#fields}). */
         USER,
-        /** Investigates accounts: no IP address, no session hash. */
+        /** Investigates accounts; by default the user's fields plus the request id, the session hash and the masked IP address. */
         SUPPORT,
         /** Sees every field. */
         ADMIN

@@ -1,6 +1,7 @@
 package io.activitytrail.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -55,6 +56,8 @@ abstract class ActivityApiBehaviour {
     private ActivityTrail trail;
     private SwitchableStore switchable;
     private ActivityTrail downTrail;
+    private SwitchableStore failingExports;
+    private ActivityTrail failingExportTrail;
     private ApiServer server;
     private final HttpClient http = HttpClient.newHttpClient();
     private int port;
@@ -67,6 +70,8 @@ abstract class ActivityApiBehaviour {
         switchable = new SwitchableStore(store);
         switchable.down = true;
         downTrail = ActivityTrail.builder().store(switchable).spoolDirectory(temp.resolve("down-spool")).build();
+        failingExports = new SwitchableStore(store);
+        failingExportTrail = ActivityTrail.builder().store(failingExports).spoolDirectory(temp.resolve("export-spool")).build();
         ApiSettings limited = ApiSettings.builder().basePath("/limited").readLimit(3).logLimit(2)
                 .rateLimitWindow(Duration.ofHours(1)).build();
         AccessPolicy throwing = new AccessPolicy() {
@@ -103,6 +108,8 @@ abstract class ActivityApiBehaviour {
                     boolean allowed = !key.equals("user:blocked");
                     return new RateLimiter.Decision(allowed, 7, allowed ? 6 : 0, 30, allowed ? 0 : 12);
                 }).build()));
+        servlets.put("/failing-export/*", new ActivityApiServlet(failingExportTrail, AccessPolicy.roles(),
+                ApiSettings.builder().basePath("/failing-export").build()));
         servlets.put("/open/*", new ActivityApiServlet(trail, AccessPolicy.roles(), ApiSettings.builder().basePath("/open")
                 .healthOpen(true).build()));
         servlets.put("/down/*", new ActivityApiServlet(downTrail, AccessPolicy.roles(), ApiSettings.builder().basePath("/down")
@@ -120,6 +127,7 @@ abstract class ActivityApiBehaviour {
         server.close();
         trail.close();
         downTrail.close();
+        failingExportTrail.close();
         store.close();
     }
 
@@ -188,8 +196,12 @@ abstract class ActivityApiBehaviour {
         return new Reply(response.statusCode(), response, json);
     }
 
-    private Reply get(String path, String user, String roles) throws Exception {
-        return send(request(path, user, roles).GET().build());
+    private Reply get(String path, String user, String roles, String... headers) throws Exception {
+        HttpRequest.Builder b = request(path, user, roles).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
     }
 
     private Reply get(String path, String user) throws Exception {
@@ -404,6 +416,24 @@ abstract class ActivityApiBehaviour {
         assertThat(bad.errorMessage()).contains("format");
     }
 
+    /** Regression: an export that failed after part of it was sent ended as a complete-looking 200. */
+    @Test
+    void shouldAbortAnExportThatFailsAfterPartOfItWasSent() throws Exception {
+        failingExports.failExportAfter = 5_000; // far more than the container buffers: the response is committed
+        try {
+            assertThatThrownBy(() -> http.send(request("/failing-export/export?format=csv", "alice", null).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()))
+                    .as("the client sees a broken body, not a short file").isInstanceOf(java.io.IOException.class);
+
+            failingExports.failExportAfter = 0;
+            Reply early = get("/failing-export/export?format=csv", "alice");
+            assertError(early, 503, "unavailable");
+            assertThat(early.header("Content-Disposition")).as("no file name on the error").isNull();
+        } finally {
+            failingExports.failExportAfter = -1;
+        }
+    }
+
     @Test
     void shouldReportHealthToAdminsOnly() throws Exception {
         Reply admin = get(BASE + "/health", "root", "admin");
@@ -578,6 +608,15 @@ abstract class ActivityApiBehaviour {
             List<Activity> audit = history("root");
             assertThat(audit).extracting(Activity::action).containsExactly("admin.activity_erased");
             assertThat(audit.get(0).metadata()).containsEntry("target_user_id", "bob");
+        }
+
+        /** Regression: a link or image on another site made a signed-in admin's browser read a user's activity (and log the read). */
+        @Test
+        void shouldRefuseCrossSiteReads() throws Exception {
+            assertError(get(BASE + "/users/bob", "root", "admin", "Sec-Fetch-Site", "cross-site"), 403, "forbidden");
+            assertError(get(BASE + "/export", "alice", null, "Sec-Fetch-Site", "cross-site"), 403, "forbidden");
+            assertThat(get(BASE + "/users/bob", "root", "admin", "Sec-Fetch-Site", "same-origin").status()).isEqualTo(200);
+            assertThat(history("root")).extracting(Activity::action).containsExactly("admin.activity_viewed");
         }
 
         /** Regression: an admin could read another user's activity, then erase their own history and with it the record of the read. */

@@ -17,6 +17,8 @@ import java.util.function.Consumer;
 final class SwitchableStore implements ActivityStore {
     private final ActivityStore delegate;
     volatile boolean down;
+    /** When not negative, an export passes this many made-up rows to its sink and then fails. */
+    volatile int failExportAfter = -1;
 
     SwitchableStore(ActivityStore delegate) {
         this.delegate = delegate;
@@ -42,6 +44,13 @@ final class SwitchableStore implements ActivityStore {
 
     @Override
     public long export(String userId, Consumer<? super Activity> sink) {
+        int rows = failExportAfter;
+        if (rows >= 0) {
+            for (int i = 0; i < rows; i++) {
+                sink.accept(Activity.builder(userId, "exported").description("row " + i + " of an export that will fail").build());
+            }
+            throw new ActivityStoreException("export failed after " + rows + " rows, as the test asked");
+        }
         return delegate.export(userId, sink);
     }
 

@@ -10,32 +10,27 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
-import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
-import org.jdbi.v3.core.result.ResultIterable;
 import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 import org.jspecify.annotations.Nullable;
 
 /** Timeline pages and exports. Every query is of one user, so each one starts on the primary key. */
 public final class ActivityReader {
-    static final int EXPORT_FETCH_SIZE = 1_000;
+    static final int EXPORT_PAGE_SIZE = 1_000;
 
     private final ReadRouting routing;
     private final Statements sql;
-    private final long statementTimeoutMillis;
 
     /** @param routing where each user's reads run, with the store's read timeout as default query timeout */
-    public ActivityReader(ReadRouting routing, Statements sql, long statementTimeoutMillis) {
+    public ActivityReader(ReadRouting routing, Statements sql) {
         this.routing = routing;
         this.sql = sql;
-        this.statementTimeoutMillis = statementTimeoutMillis;
     }
 
     /** A statement with named parameters, as the store runs it; public so tests can EXPLAIN it. */
@@ -147,29 +142,33 @@ public final class ActivityReader {
     }
 
     /**
-     * Streams the user's rows oldest first from a server-side cursor: autocommit off and a fetch
-     * size, so memory stays constant however many rows the user has.
+     * Passes the user's rows to {@code sink} oldest first, a page of {@link #EXPORT_PAGE_SIZE} at a
+     * time: memory stays constant however many rows the user has, and no connection is held while
+     * the sink works (it writes to a client that may be slow). A page that fails on the replica is
+     * read again on the primary; it has not reached the sink. Rows stored meanwhile with a time
+     * before the page already read (a replayed spool) are not in the export.
      */
     public long export(String userId, Consumer<? super Activity> sink) {
-        // Not run again on the primary when the replica fails: the sink may already hold rows.
-        return routing.read(userId, false, jdbi -> jdbi.inTransaction(h -> {
-            h.execute("SET TRANSACTION READ ONLY");
-            // Each fetch of the cursor is a statement of its own: the read timeout bounds each one.
-            h.execute("SET LOCAL statement_timeout = " + statementTimeoutMillis);
-            ResultIterable<Activity> rows = h.createQuery(sql.get("export"))
-                    .bind("user_id", userId)
-                    .setFetchSize(EXPORT_FETCH_SIZE)
-                    .map(MAPPER);
-            long count = 0;
-            try (var iterator = rows.iterator()) {
-                Iterator<Activity> it = iterator;
-                while (it.hasNext()) {
-                    sink.accept(it.next());
-                    count++;
-                }
+        long count = 0;
+        String afterCreatedAt = "-infinity";
+        String afterId = "00000000-0000-0000-0000-000000000000";
+        while (true) {
+            String createdAt = afterCreatedAt;
+            String id = afterId;
+            List<Activity> page = routing.read(userId, true, jdbi -> jdbi.withHandle(h -> h.createQuery(sql.get("export_page"))
+                    .bind("user_id", userId).bind("after_created_at", createdAt).bind("after_id", id)
+                    .bind("limit", EXPORT_PAGE_SIZE).map(MAPPER).list()));
+            for (Activity activity : page) {
+                sink.accept(activity);
+                count++;
             }
-            return count;
-        }));
+            if (page.size() < EXPORT_PAGE_SIZE) {
+                return count;
+            }
+            Activity last = page.get(page.size() - 1);
+            afterCreatedAt = last.createdAt().toString();
+            afterId = last.id().toString();
+        }
     }
 
     static OffsetDateTime utc(Instant instant) {

@@ -100,21 +100,21 @@ public final class JsonApi {
         try {
             route(request, response);
         } catch (ApiError e) {
-            e.headers.forEach(response::setHeader);
+            Map<String, String> headers = new LinkedHashMap<>(e.headers);
             if (hasBody(request) && !drained(request)) {
                 // Closing with unread bytes in the socket makes the kernel reset the connection, and a
                 // client still sending would lose this answer; past the drain budget there is no choice.
-                response.setHeader("Connection", "close");
+                headers.put("Connection", "close");
             }
-            sendError(response, e.status, e.code, e.getMessage());
+            sendError(response, e.status, e.code, e.getMessage(), headers);
         } catch (ActivityStoreException e) {
             LOG.warn("activity API: the store failed: {}", e.toString());
-            sendError(response, 503, "unavailable", "the activity store is unavailable, try again later");
+            sendError(response, 503, "unavailable", "the activity store is unavailable, try again later", Map.of());
         } catch (IOException e) {
             throw e;
         } catch (RuntimeException e) {
             LOG.error("activity API: unexpected failure", e);
-            sendError(response, 500, "internal_error", "internal error");
+            sendError(response, 500, "internal_error", "internal error", Map.of());
         }
     }
 
@@ -152,6 +152,13 @@ public final class JsonApi {
             path = "/";
         }
         String method = request.getMethod();
+        // Reads too, not only state changes: a link or an image on another site must not make a
+        // signed-in admin's browser read someone's activity (writing an audit row, spending the
+        // limit). The API serves same-origin pages and clients that are not browsers.
+        String site = request.getHeader("Sec-Fetch-Site");
+        if (site != null && site.trim().equalsIgnoreCase("cross-site")) {
+            throw new ApiError(403, "forbidden", "cross-site requests are refused");
+        }
         String[] parts = path.substring(1).split("/", -1);
         if (path.equals("/")) {
             allow(method, "GET");
@@ -235,8 +242,23 @@ public final class JsonApi {
 
     /** Limits a caller without a user by the client's address; an unknown address shares one key. */
     private void limitAnonymous(HttpServletRequest request) throws ApiError {
-        String ip = clientAddresses.resolve(request).ip();
-        consume(RateLimiter.Group.ANONYMOUS, "ip:" + (ip == null ? "unknown" : ip), null);
+        consume(RateLimiter.Group.ANONYMOUS, anonymousKey(clientAddresses.resolve(request).ip()), null);
+    }
+
+    /**
+     * The rate-limit key of an address: IPv4 as it is, IPv6 by its /64, since one client usually
+     * holds a whole /64 and would otherwise get as many keys as it likes.
+     */
+    static String anonymousKey(@Nullable String ip) {
+        byte[] address = IpAddresses.parse(ip);
+        if (address == null) {
+            return "ip:unknown";
+        }
+        if (address.length == 16) {
+            java.util.Arrays.fill(address, 8, 16, (byte) 0);
+            return "ip:" + IpAddresses.format(address) + "/64";
+        }
+        return "ip:" + IpAddresses.format(address);
     }
 
     private static String targetUser(String userId) throws ApiError {
@@ -656,11 +678,8 @@ public final class JsonApi {
 
     // --- CSRF and body
 
+    /** Cross-site requests are refused for every route (see route); state changes also need the same Origin and JSON. */
     private void checkStateChanging(HttpServletRequest request) throws ApiError {
-        String site = request.getHeader("Sec-Fetch-Site");
-        if (site != null && site.trim().equalsIgnoreCase("cross-site")) {
-            throw new ApiError(403, "forbidden", "cross-site requests are refused");
-        }
         String origin = request.getHeader("Origin");
         if (origin != null && !sameOrigin(origin, request)) {
             throw new ApiError(403, "forbidden", "cross-origin requests are refused");
@@ -812,10 +831,18 @@ public final class JsonApi {
         write(response, status, body);
     }
 
-    private void sendError(HttpServletResponse response, int status, String code, @Nullable String message) throws IOException {
+    private void sendError(HttpServletResponse response, int status, String code, @Nullable String message,
+            Map<String, String> headers) throws IOException {
         if (response.isCommitted()) {
-            return;
+            // Part of a streamed export is out: only an aborted response (no final chunk) tells
+            // the client that the file is incomplete, so let the container abort it.
+            throw new IOException("the response failed after it was committed (" + code + ")");
         }
+        // Drops what was set for the answer that failed: its buffered bytes, an export's file name.
+        // Not reset(): that would also drop what the host and the filter set (X-Request-Id).
+        response.resetBuffer();
+        response.setHeader("Content-Disposition", null);
+        headers.forEach(response::setHeader);
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code);
         error.put("message", message == null ? code : message);
