@@ -61,6 +61,8 @@ SELECT id, user_id, action, description, severity::text AS severity, host(ip_add
        location_info::text AS location_info, metadata::text AS metadata, created_at
 FROM ${table}
 WHERE user_id = :user_id AND (created_at, id) > (:after_created_at::timestamptz, :after_id::uuid)
+  -- Implied by the row comparison, but only this lets the planner skip the earlier partitions.
+  AND created_at >= :after_created_at::timestamptz
 ORDER BY created_at, id
 LIMIT :limit
 
@@ -124,9 +126,11 @@ FROM ${default} WHERE created_at >= :from AND created_at < :to
 DELETE FROM ${default} WHERE created_at >= :from AND created_at < :to
 
 -- name: restore_stashed_rows
+-- Under the shared erasure lock, like every insert, and with the same check of the erasures.
 INSERT INTO ${table} (id, user_id, action, description, severity, ip_address, user_agent,
                       session_id, request_id, device_info, location_info, metadata, created_at)
-SELECT * FROM activitytrail_moving
+SELECT m.* FROM activitytrail_moving m
+WHERE NOT EXISTS (SELECT 1 FROM ${erasures} e WHERE e.user_id = m.user_id AND m.created_at <= e.erased_at)
 
 -- name: estimated_rows
 -- The planner's estimate (exact after ANALYZE, which autovacuum runs); -1 when never analyzed.

@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.TemplateEngine;
@@ -109,7 +110,7 @@ public final class JdbcActivityStore implements ActivityStore {
                 b.scheduledRetention ? b.retention : null, maintenanceTimeoutSeconds);
         this.ownedPool = b.ownedPool;
         this.erasureListener = b.listenForErasures
-                ? new ErasureListener(b.dataSource, names.erasureChannel(), this::erasureAnnounced) : null;
+                ? new ErasureListener(b.dataSource, names.erasureChannel(), names.qualifiedTable(), this::erasureAnnounced) : null;
         this.scheduler = b.scheduledMaintenance ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "activity-maintenance");
             t.setDaemon(true);
@@ -282,7 +283,9 @@ public final class JdbcActivityStore implements ActivityStore {
     public long eraseUser(String userId) {
         Activity.validateUserId(userId);
         try {
-            return jdbi.inTransaction(h -> {
+            // READ COMMITTED whatever the pool's default: the DELETE's snapshot must be taken after
+            // the lock is granted, so that it sees the rows of inserts that committed meanwhile.
+            long erased = jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
                 h.createQuery(sql.get("erase_lock")).setQueryTimeout(maintenanceTimeoutSeconds)
                         .bind("key1", Locks.ERASURE).bind("key2", names.lockKey())
                         .mapTo(Integer.class).one();
@@ -293,10 +296,13 @@ public final class JdbcActivityStore implements ActivityStore {
                         .bind("user_id", userId).execute();
                 h.createQuery(sql.get("notify_erasure"))
                         .bind("channel", names.erasureChannel())
-                        .bind("payload", ErasureListener.payload(userId, erasedAt.toInstant()))
+                        .bind("payload", ErasureListener.payload(names.qualifiedTable(), userId, erasedAt.toInstant()))
                         .mapTo(Integer.class).one();
                 return (long) deleted;
             });
+            // The user's reads stay on the primary until the replica has replayed the DELETE.
+            readRouting.written(List.of(userId));
+            return erased;
         } catch (JdbiException e) {
             throw SqlErrors.translate("erase a user's activities", e);
         } finally {
@@ -388,6 +394,9 @@ public final class JdbcActivityStore implements ActivityStore {
     }
 
     private void erasureAnnounced(String userId, Instant erasedAt) {
+        // Announced after the erasure committed: until the replica has replayed it, the user's reads
+        // (and so the stats computed next, and cached) run on the primary.
+        readRouting.written(List.of(userId));
         stats.invalidate(List.of(userId));
         for (BiConsumer<String, Instant> callback : erasureCallbacks) {
             try {
@@ -510,8 +519,9 @@ public final class JdbcActivityStore implements ActivityStore {
          * while it is down or lags more than {@link #maxReplicaLag(Duration)}, and {@link #problem()}
          * says so. A user's reads also run on the primary until the replica has replayed this
          * store's latest write of that user (read-your-writes: compared by WAL position, one extra
-         * round trip per batch written), and a query or stats read that fails on the replica is run
-         * again on the primary (an export is not: its sink may already hold rows).
+         * round trip per batch written), and a read that fails on the replica is run again on the
+         * primary (an export page by page, before the page reaches the sink), unless it timed out.
+         * See docs/jdbc-store.md, "Read replicas".
          */
         public Builder readDataSource(DataSource readDataSource) {
             this.readDataSource = requireNonNull(readDataSource, "readDataSource");

@@ -143,4 +143,99 @@ class CrossInstanceErasureIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> heard.contains("user-e5"));
         }
     }
+
+    /**
+     * Regression: the channel is per table name, so an erasure in one schema (tenant) told the
+     * stores of the same table in every other schema to drop that user's spooled and rejected rows.
+     */
+    @Test
+    void shouldHearOnlyErasuresOfItsOwnSchemasTable() throws Exception {
+        String otherSchema = postgres.schema() + "_tenant_b";
+        Fixtures.execute(postgres, "CREATE SCHEMA IF NOT EXISTS " + otherSchema);
+        List<String> heardByTenantB = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (JdbcActivityStore tenantA = Fixtures.store(postgres).listenForErasures(false).build();
+                JdbcActivityStore tenantB = Fixtures.store(postgres).schema(otherSchema).build()) {
+            tenantB.onErasure((user, at) -> heardByTenantB.add(user));
+            await().atMost(Duration.ofSeconds(10)).until(tenantB::listeningForErasures);
+
+            tenantA.eraseUser("user-42");
+            tenantB.eraseUser("user-99");
+
+            // Delivered in commit order: once B hears its own erasure, A's would have come first.
+            await().atMost(Duration.ofSeconds(10)).until(() -> heardByTenantB.contains("user-99"));
+            assertThat(heardByTenantB).containsOnly("user-99");
+        } finally {
+            Fixtures.execute(postgres, "DROP SCHEMA " + otherSchema + " CASCADE");
+        }
+    }
+
+    /**
+     * Regression: under a pool whose default isolation is REPEATABLE READ, an insert that waited for
+     * an erasure took its snapshot before the erasure committed and stored the erased user's row.
+     */
+    @Test
+    void shouldSkipAnErasedUsersRowsUnderAPoolWhoseDefaultIsolationIsRepeatableRead() throws Exception {
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(PostgresExtension.serverUrl());
+        config.setSchema(postgres.schema());
+        config.setTransactionIsolation("TRANSACTION_REPEATABLE_READ");
+        config.setMaximumPoolSize(2);
+        try (com.zaxxer.hikari.HikariDataSource repeatableRead = new com.zaxxer.hikari.HikariDataSource(config);
+                JdbcActivityStore store = JdbcActivityStore.builder(repeatableRead).migrate(true).scheduledMaintenance(false)
+                        .scheduledRetention(false).listenForErasures(false).build();
+                java.sql.Connection eraser = postgres.newConnection()) {
+            store.write(List.of(activity("user-e7", "login", T)));
+            eraser.setAutoCommit(false);
+            try (java.sql.Statement e = eraser.createStatement()) {
+                e.execute("SELECT pg_advisory_xact_lock(" + 0x4154_0004 + ", hashtext('" + store.qualifiedTable().replace("'", "''") + "'))");
+                e.execute("INSERT INTO " + postgres.schema() + ".user_activity_logs_erasures VALUES ('user-e7', clock_timestamp())");
+                e.execute("DELETE FROM " + store.qualifiedTable() + " WHERE user_id = 'user-e7'");
+            }
+            java.util.concurrent.CompletableFuture<WriteResult> late = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> store.write(List.of(activity("user-e7", "from_a_spool", T.plusSeconds(5)))));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Fixtures.count(postgres,
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") > 0);
+
+            eraser.commit();
+
+            assertThat(late.get(10, java.util.concurrent.TimeUnit.SECONDS).inserted()).isZero();
+            assertThat(Fixtures.count(postgres, "SELECT count(*) FROM " + store.qualifiedTable() + " WHERE user_id = 'user-e7'"))
+                    .isZero();
+        }
+    }
+
+    /**
+     * Regression: moving rows out of the default partition into a new one did not wait for an
+     * erasure in progress, whose DELETE, planned before the new partition existed, missed them.
+     */
+    @Test
+    void shouldNotMoveRowsOutOfTheDefaultPartitionWhileAnErasureRuns() throws Exception {
+        try (JdbcActivityStore store = Fixtures.store(postgres).listenForErasures(false).build();
+                java.sql.Connection eraser = postgres.newConnection()) {
+            Instant longAgo = Instant.parse("2019-03-10T10:00:00Z"); // no partition: the row lands in the default one
+            Fixtures.execute(postgres, "INSERT INTO " + store.qualifiedTable() + " (id, user_id, action, created_at) "
+                    + "VALUES (gen_random_uuid(), 'user-e8', 'in_default', '" + longAgo + "')");
+            eraser.setAutoCommit(false);
+            try (java.sql.Statement e = eraser.createStatement()) {
+                e.execute("SELECT pg_advisory_xact_lock(" + 0x4154_0004 + ", hashtext('" + store.qualifiedTable().replace("'", "''") + "'))");
+            }
+            // A write for that month makes its partition and moves the default partition's rows into it.
+            java.util.concurrent.CompletableFuture<WriteResult> move = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> store.write(List.of(activity("user-k8", "login", longAgo.plusSeconds(60)))));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Fixtures.count(postgres,
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") > 0);
+            long partitionsMadeDuringTheErasure = Fixtures.count(postgres, "SELECT count(*) FROM pg_class WHERE relname = 'user_activity_logs_p2019_03' "
+                    + "AND relnamespace = '" + postgres.schema() + "'::regnamespace");
+            try (java.sql.Statement e = eraser.createStatement()) {
+                e.execute("INSERT INTO " + postgres.schema() + ".user_activity_logs_erasures VALUES ('user-e8', clock_timestamp())");
+                e.execute("DELETE FROM " + store.qualifiedTable() + " WHERE user_id = 'user-e8'");
+            }
+            eraser.commit();
+
+            assertThat(move.get(30, java.util.concurrent.TimeUnit.SECONDS).inserted()).isEqualTo(1);
+            assertThat(partitionsMadeDuringTheErasure).as("the move waited for the erasure").isZero();
+            assertThat(Fixtures.count(postgres, "SELECT count(*) FROM " + store.qualifiedTable() + " WHERE user_id = 'user-e8'"))
+                    .isZero();
+        }
+    }
 }

@@ -163,4 +163,58 @@ class StreamingReplicaIT {
                     "SELECT count(*) FROM " + store.qualifiedTable() + " WHERE user_id = 'user-r6'")).isEqualTo(2);
         }
     }
+
+    /** Regression: right after an erasure, reads (and the stats then cached) came from a replica that had not replayed it. */
+    @Test
+    void shouldNotShowAnErasedUserFromAReplicaThatHasNotReplayedTheErasure() throws Exception {
+        try (JdbcActivityStore store = store(Duration.ofHours(1)).statsCacheTtl(Duration.ofMinutes(5)).build()) {
+            store.write(List.of(activity("user-r7", "login", T), activity("user-r8", "login", T)));
+            awaitReplayed(store, "user-r7", 1);
+            awaitReplayed(store, "user-r8", 1);
+            cluster.pauseReplay();
+            insertOnPrimaryBehindTheStoresBack(store, "user-r8", "primary_only");
+            await("reads on the paused replica").atMost(Duration.ofSeconds(10))
+                    .until(() -> actions(store, "user-r8"), a -> a.equals(List.of("login")));
+
+            assertThat(store.eraseUser("user-r7")).isEqualTo(1);
+
+            assertThat(actions(store, "user-r7")).isEmpty();
+            assertThat(store.stats("user-r7", T.minusSeconds(60), T.plusSeconds(60)).total()).isZero();
+            assertThat(store.export("user-r7", a -> {})).isZero();
+        }
+    }
+
+    /** Regression: a replica that stopped receiving WAL said it had replayed all it received, and so reported no lag. */
+    @Test
+    void shouldSeeTheLagOfAReplicaThatStoppedReceiving() throws Exception {
+        try (JdbcActivityStore store = store(Duration.ofSeconds(1)).build()) {
+            store.write(List.of(activity("user-r9", "login", T)));
+            awaitReplayed(store, "user-r9", 1);
+            StreamingReplica.execute(cluster.standbyUrl(), "ALTER SYSTEM SET primary_conninfo = 'host=localhost port=1'");
+            StreamingReplica.execute(cluster.standbyUrl(), "SELECT pg_reload_conf()");
+            await().atMost(Duration.ofSeconds(30)).until(() -> StreamingReplica.queryLong(cluster.standbyUrl(),
+                    "SELECT count(*) FROM pg_stat_wal_receiver") == 0);
+
+            insertOnPrimaryBehindTheStoresBack(store, "user-r9", "primary_only");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> store.problem().orElse("").contains("lags"));
+            assertThat(actions(store, "user-r9")).containsExactlyInAnyOrder("login", "primary_only");
+        }
+    }
+
+    /** Regression: a promoted standby counted as fully replayed while the store still wrote to the old primary. */
+    @Test
+    void shouldNotReadFromAPromotedStandbyThatIsNotThePrimaryWrittenTo() throws Exception {
+        try (JdbcActivityStore store = store(Duration.ofHours(1)).build()) {
+            store.write(List.of(activity("user-r10", "login", T)));
+            awaitReplayed(store, "user-r10", 1);
+
+            cluster.promoteStandby();
+            store.write(List.of(activity("user-r10", "after_promotion", T.plusSeconds(1))));
+            insertOnPrimaryBehindTheStoresBack(store, "user-r10", "primary_only");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> store.problem().orElse("").contains("not in recovery"));
+            assertThat(actions(store, "user-r10")).containsExactlyInAnyOrder("login", "after_promotion", "primary_only");
+        }
+    }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
 import org.jdbi.v3.core.JdbiException;
 import org.jspecify.annotations.Nullable;
 
@@ -104,7 +105,9 @@ public final class ActivityWriter {
             createdAts.add(a.createdAt().toString());
         }
         // Two statements in one transaction: the shared erasure lock, then the insert (see Locks.ERASURE).
-        return jdbi.inTransaction(h -> {
+        // READ COMMITTED whatever the pool's default: the insert's snapshot must be taken after the
+        // lock is granted, so that it sees an erasure that committed while it waited.
+        return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
             // Under the write timeout too: an erasure of a huge history holds the lock for its
             // DELETE, and the batch then fails and is retried rather than holding the writer.
             h.createQuery(sql.get("insert_lock"))

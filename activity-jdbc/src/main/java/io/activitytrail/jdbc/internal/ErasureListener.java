@@ -21,7 +21,10 @@ import org.slf4j.LoggerFactory;
  * it is disconnected are lost: they are an optimisation (dropping caches and spooled rows early),
  * the erasures table is the guarantee.
  *
- * <p>Payload: {@code <erased_at ISO-8601> TAB <user id>}.
+ * <p>Payload: {@code <schema-qualified table> TAB <erased_at ISO-8601> TAB <user id>}. The channel
+ * is named after the table alone, so stores of tables of the same name in other schemas (other
+ * tenants) hear each other's erasures: each takes only those of its own table, since an erasure
+ * makes the trail drop the user's spooled and rejected rows.
  */
 public final class ErasureListener implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ErasureListener.class);
@@ -31,14 +34,16 @@ public final class ErasureListener implements AutoCloseable {
 
     private final DataSource dataSource;
     private final String channel;
+    private final String qualifiedTable;
     private final BiConsumer<String, Instant> onErasure;
     private final Thread thread;
     private volatile boolean closed;
     private volatile boolean listening;
 
-    public ErasureListener(DataSource dataSource, String channel, BiConsumer<String, Instant> onErasure) {
+    public ErasureListener(DataSource dataSource, String channel, String qualifiedTable, BiConsumer<String, Instant> onErasure) {
         this.dataSource = dataSource;
         this.channel = channel;
+        this.qualifiedTable = qualifiedTable;
         this.onErasure = onErasure;
         this.thread = new Thread(this::run, "activity-erasure-listener");
         this.thread.setDaemon(true);
@@ -53,8 +58,8 @@ public final class ErasureListener implements AutoCloseable {
         return listening;
     }
 
-    public static String payload(String userId, Instant erasedAt) {
-        return erasedAt + "\t" + userId;
+    public static String payload(String qualifiedTable, String userId, Instant erasedAt) {
+        return qualifiedTable + "\t" + erasedAt + "\t" + userId;
     }
 
     private void run() {
@@ -96,18 +101,18 @@ public final class ErasureListener implements AutoCloseable {
     }
 
     private void deliver(String payload) {
-        int tab = payload.indexOf('\t');
-        if (tab <= 0) {
-            return;
+        String[] parts = payload.split("\t", 3);
+        if (parts.length != 3 || !parts[0].equals(qualifiedTable)) {
+            return; // another schema's table of the same name, or not ours at all
         }
         Instant erasedAt;
         try {
-            erasedAt = Instant.parse(payload.substring(0, tab));
+            erasedAt = Instant.parse(parts[1]);
         } catch (DateTimeParseException e) {
             return;
         }
         try {
-            onErasure.accept(payload.substring(tab + 1), erasedAt);
+            onErasure.accept(parts[2], erasedAt);
         } catch (RuntimeException e) {
             LOG.warn("An erasure callback failed", e);
         }

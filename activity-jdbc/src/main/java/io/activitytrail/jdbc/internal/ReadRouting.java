@@ -3,6 +3,7 @@ package io.activitytrail.jdbc.internal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.concurrent.ExecutionException;
@@ -27,12 +28,17 @@ import org.slf4j.LoggerFactory;
  * <p>The replica's state is checked once a second on a thread of its own
  * ({@code activity-replica-check}), so that a read never waits for the check (a replica that does
  * not answer would hold it for the pool's connection timeout); a state older than
- * {@link #STALE_AFTER} counts as down. Lag is {@code now() - pg_last_xact_replay_timestamp()},
- * and zero when the replica has replayed all it received (an idle primary sends nothing, so the
- * last replayed transaction can be old on a replica that is up to date). Read-your-writes compares
- * WAL positions: after each batch this store reads the primary's current WAL position and keeps it
- * per user of the batch for a while; a user's reads stay on the primary until the replica has
- * replayed past it.
+ * {@link #STALE_AFTER} counts as down. Lag is the larger of two measures: the replica's own,
+ * {@code now() - pg_last_xact_replay_timestamp()} (zero when it has replayed all it received, since
+ * an idle primary sends nothing), and the age of the oldest WAL position sampled on the primary at
+ * a check that the replica has not replayed yet, which also sees a replica that stopped receiving
+ * (its own measure then says zero). A read server that is not in recovery is used only when it is
+ * the primary itself (same port and start time): a promoted standby, say, would miss the
+ * writes that go elsewhere.
+ *
+ * <p>Read-your-writes compares WAL positions: after each batch (and erasure) this store reads the
+ * primary's WAL insert position and keeps it per user for a while; the user's reads stay on the
+ * primary until the replica has replayed past it.
  */
 public final class ReadRouting implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReadRouting.class);
@@ -48,8 +54,25 @@ public final class ReadRouting implements AutoCloseable {
                    CASE WHEN NOT pg_is_in_recovery() THEN 0
                         WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
                         ELSE COALESCE(extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000, 0)
-                   END::bigint""";
-    private static final String PRIMARY_POSITION = "SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint";
+                   END::bigint,
+                   concat(current_setting('port'), '@', pg_postmaster_start_time())""";
+    /** The insert position, not the write position: with asynchronous commit the latter can be behind a commit. */
+    private static final String PRIMARY_POSITION = "SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint";
+    private static final String PRIMARY_SAMPLE = """
+            SELECT (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::bigint,
+                   concat(current_setting('port'), '@', pg_postmaster_start_time())""";
+    /** Query canceled (a statement timeout): the read was slow, not the replica gone; it is not run again. */
+    private static final String QUERY_CANCELED = "57014";
+    private static final int MAX_SAMPLES = 10_000;
+
+    /** A WAL position of the primary and when it was read. */
+    private record Sample(long nanos, long position) {}
+
+    /** What the replica says of itself; {@code identity} is port@start time, which tells servers apart. */
+    private record ReplicaRow(boolean inRecovery, long replayed, long lagMillis, String identity) {}
+
+    /** The primary's WAL insert position and identity. */
+    private record PrimaryRow(long position, String identity) {}
 
     /** What the last check found; {@code replayed} is {@link Long#MAX_VALUE} on a server not in recovery. */
     record ReplicaState(long checkedAtNanos, boolean up, long replayed, long lagMillis, @Nullable String error) {}
@@ -60,6 +83,8 @@ public final class ReadRouting implements AutoCloseable {
     private final LongSupplier nanoTime;
     private final @Nullable Cache<String, Long> lastWritePosition;
     private final @Nullable ScheduledExecutorService checker;
+    /** Positions sampled on the primary that the replica had not replayed at the last check, oldest first; checker thread only. */
+    private final ArrayDeque<Sample> unreplayed = new ArrayDeque<>();
     private volatile ReplicaState state;
 
     /**
@@ -123,6 +148,9 @@ public final class ReadRouting implements AutoCloseable {
         try {
             return read.apply(chosen);
         } catch (JdbiException e) {
+            if (QUERY_CANCELED.equals(SqlErrors.sqlState(e))) {
+                throw e; // as slow on the primary, most likely; and the replica is up
+            }
             markDown(e);
             if (!retryOnPrimary) {
                 throw e;
@@ -180,16 +208,43 @@ public final class ReadRouting implements AutoCloseable {
 
     /** One check of the replica: up or not, what it has replayed, its lag. */
     void check() {
+        long now = nanoTime.getAsLong();
+        @Nullable Sample sample = null;
+        @Nullable String primaryIdentity = null;
         try {
-            ReplicaState fresh = replica.withHandle(h -> h.createQuery(REPLICA_STATE).map((rs, ctx) -> {
-                boolean inRecovery = rs.getBoolean(1);
-                long replayed = inRecovery ? rs.getLong(2) : Long.MAX_VALUE;
-                return new ReplicaState(nanoTime.getAsLong(), true, replayed, rs.getLong(3), null);
-            }).one());
-            state = fresh;
+            PrimaryRow row = primary.withHandle(h -> h.createQuery(PRIMARY_SAMPLE)
+                    .map((rs, ctx) -> new PrimaryRow(rs.getLong(1), rs.getString(2))).one());
+            sample = new Sample(now, row.position());
+            primaryIdentity = row.identity();
+        } catch (JdbiException e) {
+            // The primary is down: writes fail anyway; the replica's own measure still counts.
+        }
+        ReplicaRow replicaRow;
+        try {
+            replicaRow = replica.withHandle(h -> h.createQuery(REPLICA_STATE).map((rs, ctx) ->
+                    new ReplicaRow(rs.getBoolean(1), rs.getLong(2), rs.getLong(3), rs.getString(4))).one());
         } catch (JdbiException | IllegalStateException e) {
             markDown(e);
+            return;
         }
+        if (!replicaRow.inRecovery()) {
+            // Usable only if it is the primary itself: any other writable server misses our writes.
+            unreplayed.clear();
+            state = replicaRow.identity().equals(primaryIdentity) ? new ReplicaState(now, true, Long.MAX_VALUE, 0, null)
+                    : new ReplicaState(now, false, 0, 0, "the read server is not in recovery and is not the primary written to");
+            return;
+        }
+        if (sample != null) {
+            unreplayed.addLast(sample);
+            if (unreplayed.size() > MAX_SAMPLES) {
+                unreplayed.removeFirst();
+            }
+        }
+        while (!unreplayed.isEmpty() && unreplayed.peekFirst().position() <= replicaRow.replayed()) {
+            unreplayed.removeFirst();
+        }
+        long sampledLag = unreplayed.isEmpty() ? 0 : TimeUnit.NANOSECONDS.toMillis(now - unreplayed.peekFirst().nanos());
+        state = new ReplicaState(now, true, replicaRow.replayed(), Math.max(replicaRow.lagMillis(), sampledLag), null);
     }
 
     private void markDown(Exception e) {

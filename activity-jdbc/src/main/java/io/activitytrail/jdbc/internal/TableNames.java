@@ -80,8 +80,9 @@ public record TableNames(String schema, String table) {
 
     /**
      * The LISTEN/NOTIFY channel on which erasures of this table are announced:
-     * {@code <table>_erasures}, like the table (channels are per database, so stores of tables of the
-     * same name in two schemas share it; a notification only drops caches, so that is harmless).
+     * {@code <table>_erasures}, like the table. Channels are per database, so stores of tables of
+     * the same name in two schemas share it: the payload names the schema-qualified table, and each
+     * listener takes only its own table's erasures (see {@link ErasureListener}).
      */
     public String erasureChannel() {
         return table + "_erasures";
