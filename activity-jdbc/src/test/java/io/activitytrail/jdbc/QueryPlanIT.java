@@ -9,6 +9,8 @@ import io.activitytrail.jdbc.internal.ActivityReader;
 import io.activitytrail.jdbc.internal.ReadRouting;
 import io.activitytrail.jdbc.internal.Statements;
 import io.activitytrail.jdbc.internal.TableNames;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.activitytrail.testsupport.PostgresExtension;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -109,6 +111,43 @@ class QueryPlanIT {
                             .containsPattern("Index|Bitmap");
                 }
             }
+        }
+    }
+
+    @Test
+    void shouldReadOneActionInTimelineOrderFromTheActionIndexWithoutSortingAllItsRows() throws Exception {
+        for (String plan : plans(reader.keyset(ActivityQuery.forUser(USER).actions("login").limit(20).build()))) {
+            assertThat(plan).contains("Index Scan Backward using user_activity_logs_p2025_03_user_id_action_created_at_idx")
+                    .contains("Merge Append").doesNotContainPattern("(?<!Incremental )Sort  \\(");
+        }
+    }
+
+    /**
+     * Regression: after five executions pgjdbc switched a free-text page to a server-side prepared
+     * statement, whose generic plan cannot use a trigram index (the pattern is unknown) and read the
+     * user's whole history by the primary key: 0.2 s instead of 7 ms for a user of a million rows.
+     */
+    @Test
+    void shouldPlanAFreeTextPageWithItsPatternEveryTime() throws Exception {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(PostgresExtension.serverUrl());
+        config.setSchema(postgres.schema());
+        config.setMaximumPoolSize(1);
+        try (HikariDataSource oneConnection = new HikariDataSource(config);
+                JdbcActivityStore textStore = JdbcActivityStore.builder(oneConnection).scheduledMaintenance(false)
+                        .listenForErasures(false).partitionsAhead(0).build()) {
+            for (int i = 0; i < 10; i++) {
+                textStore.query(ActivityQuery.forUser(USER).text("row 4").build());
+                textStore.query(ActivityQuery.forUser(USER).actions("login", "login_failed").build());
+            }
+            Jdbi jdbi = Jdbi.create(oneConnection);
+            long textPrepared = jdbi.withHandle(h -> h.createQuery(
+                    "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%ILIKE%'").mapTo(Long.class).one());
+            long actionsPrepared = jdbi.withHandle(h -> h.createQuery(
+                    "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%action = ANY%'").mapTo(Long.class).one());
+            assertThat(textPrepared).isZero();
+            // The control: without text, the same page is server-prepared as usual.
+            assertThat(actionsPrepared).isEqualTo(1);
         }
     }
 
