@@ -51,7 +51,8 @@ public interface ActivityStore extends AutoCloseable {
      * Deletes every activity of a user (right to erasure). From then on, {@link #write} skips the
      * user's activities created up to the erasure (they count as neither inserted nor refused), so
      * that no retry, spool replay or other instance brings them back; activities created after it
-     * are stored as usual.
+     * are stored as usual. A store may forget an erasure once retention has removed activities as
+     * old as it (the JDBC store does; the in-memory one never forgets).
      *
      * @return how many were deleted
      */

@@ -375,6 +375,11 @@ public final class DefaultActivityTrail implements ActivityTrail {
      * round trips) and drop them from the rejected-row files. On the store's thread.
      */
     private void erasedElsewhere(String userId, Instant erasedAt) {
+        if (closed) {
+            // The store outlives the trail and cannot forget the callback: a closed trail must not
+            // touch the spool directory, which a new trail in this JVM may use by now.
+            return;
+        }
         try {
             Activity.validateUserId(userId);
             pipeline.erasureStarted(userId, erasedAt);

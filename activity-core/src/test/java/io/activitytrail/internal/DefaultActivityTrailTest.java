@@ -363,6 +363,21 @@ class DefaultActivityTrailTest {
         assertThat(store.storedIds).hasSize(othersIds.size() + 1);
     }
 
+    /** Regression: a closed trail still honoured erasures the store announced, rewriting a spool directory that a new trail may use. */
+    @Test
+    void shouldIgnoreAnErasureAnnouncedAfterTheTrailClosed() {
+        store.down = true;
+        ActivityTrail first = start(builder());
+        activities(20).forEach(first::log);
+        first.flush(); // spooled: an erasure mark would have to outlive the replay, in erasures.tsv
+        java.util.function.BiConsumer<String, java.time.Instant> firstCallback = store.erasureCallback;
+        first.close();
+
+        firstCallback.accept("user-3", java.time.Instant.now());
+
+        assertThat(spoolDir.resolve(ErasureMarks.FILE_NAME)).doesNotExist();
+    }
+
     @Test
     void shouldNotReplayTheSpooledActivitiesOfAnErasedUserAfterARestart() {
         store.down = true;

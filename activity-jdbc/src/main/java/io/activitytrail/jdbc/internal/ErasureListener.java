@@ -31,6 +31,8 @@ public final class ErasureListener implements AutoCloseable {
     private static final int POLL_MILLIS = 500;
     private static final long MIN_BACKOFF_MILLIS = 1_000;
     private static final long MAX_BACKOFF_MILLIS = 30_000;
+    private static final long VALIDATE_EVERY_NANOS = Duration.ofSeconds(30).toNanos();
+    private static final int VALIDATE_TIMEOUT_SECONDS = 5;
 
     private final DataSource dataSource;
     private final String channel;
@@ -73,7 +75,16 @@ public final class ErasureListener implements AutoCloseable {
                 PGConnection pg = c.unwrap(PGConnection.class);
                 listening = true;
                 backoff = MIN_BACKOFF_MILLIS;
+                long validatedAt = System.nanoTime();
                 while (!closed) {
+                    // A connection whose peer vanished without a reset never fails a poll: check it
+                    // (isValid bounds its round trip by a network timeout) and reconnect if it is gone.
+                    if (System.nanoTime() - validatedAt > VALIDATE_EVERY_NANOS) {
+                        if (!c.isValid(VALIDATE_TIMEOUT_SECONDS)) {
+                            throw new SQLException("the LISTEN connection no longer answers");
+                        }
+                        validatedAt = System.nanoTime();
+                    }
                     PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
                     if (notifications != null) {
                         for (PGNotification n : notifications) {
