@@ -1,5 +1,6 @@
 package io.activitytrail.jdbc;
 
+import static io.activitytrail.testsupport.SteadyLoad.sleepUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,15 +8,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.activitytrail.Activity;
 import io.activitytrail.ActivityTrail;
 import io.activitytrail.testing.CountingListener;
+import io.activitytrail.testsupport.SteadyLoad;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,14 +45,12 @@ class FailoverIT {
                 JdbcActivityStore store = JdbcActivityStore.builder(pool).migrate(true).scheduledMaintenance(false)
                         .scheduledRetention(false).writeTimeout(Duration.ofSeconds(5)).build()) {
             CountingListener counts = new CountingListener();
-            Set<UUID> accepted = ConcurrentHashMap.newKeySet();
-            AtomicBoolean stop = new AtomicBoolean();
             try (ActivityTrail trail = ActivityTrail.builder().store(store).spoolDirectory(spool).metricsListener(counts)
                     .flushInterval(Duration.ofMillis(50)).retryInitialDelay(Duration.ofMillis(100))
                     .retryMaxDelay(Duration.ofSeconds(1)).retryMaxAttempts(3).shutdownHook(false).build()) {
-                Thread producer = new Thread(() -> produce(trail, accepted, stop), "failover-producer");
                 long started = System.nanoTime();
-                producer.start();
+                SteadyLoad load = SteadyLoad.start(trail, RATE,
+                        i -> Activity.builder("user-" + (i % 50), "failover_test").description("#" + i).build(), "failover-producer");
 
                 sleepUntil(started, CRASH_AT);
                 cluster.crashPrimary();
@@ -68,9 +65,9 @@ class FailoverIT {
                 });
                 long resumedAt = System.nanoTime();
                 sleepUntil(promotedAt, LOG_AFTER_PROMOTION);
-                stop.set(true);
-                producer.join();
+                load.close();
                 trail.flush();
+                Set<UUID> accepted = load.accepted();
 
                 long[] rows = counts(cluster.standbyUrl(), store.qualifiedTable());
                 System.out.printf("FailoverIT: accepted=%d rows=%d distinct=%d on the new primary; promotion %d ms after the crash,"
@@ -86,26 +83,6 @@ class FailoverIT {
             try (Stream<Path> files = Files.list(spool)) {
                 assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.endsWith(".seg"));
             }
-        }
-    }
-
-    private static void produce(ActivityTrail trail, Set<UUID> accepted, AtomicBoolean stop) {
-        long interval = 1_000_000_000L / RATE;
-        long next = System.nanoTime();
-        for (int i = 0; !stop.get(); i++) {
-            Activity a = Activity.builder("user-" + (i % 50), "failover_test").description("#" + i).build();
-            trail.log(a);
-            accepted.add(a.id());
-            next += interval;
-            LockSupport.parkNanos(next - System.nanoTime());
-        }
-    }
-
-    private static void sleepUntil(long startedNanos, Duration offset) {
-        long due = startedNanos + offset.toNanos();
-        long left;
-        while ((left = due - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(left);
         }
     }
 

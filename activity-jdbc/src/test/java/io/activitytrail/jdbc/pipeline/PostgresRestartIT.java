@@ -1,5 +1,6 @@
 package io.activitytrail.jdbc.pipeline;
 
+import static io.activitytrail.testsupport.SteadyLoad.sleepUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariConfig;
@@ -8,6 +9,7 @@ import io.activitytrail.Activity;
 import io.activitytrail.ActivityTrail;
 import io.activitytrail.testing.CountingListener;
 import io.activitytrail.jdbc.JdbcActivityStore;
+import io.activitytrail.testsupport.SteadyLoad;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,8 +22,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,19 +75,19 @@ class PostgresRestartIT {
                 ActivityTrail trail = ActivityTrail.builder().store(store).spoolDirectory(spoolDir).metricsListener(counts)
                         .batchSize(200).flushInterval(Duration.ofMillis(50)).retryInitialDelay(Duration.ofMillis(50))
                         .retryMaxDelay(Duration.ofSeconds(2)).retryMaxAttempts(3).build();
-                AtomicBoolean stop = new AtomicBoolean();
-                List<Thread> producers = Stream.iterate(0, i -> i + 1).limit(PRODUCERS)
-                        .map(p -> new Thread(() -> produce(trail, accepted, stop), "producer-" + p)).toList();
                 long started = System.nanoTime();
-                producers.forEach(Thread::start);
+                List<SteadyLoad> producers = Stream.iterate(0, i -> i + 1).limit(PRODUCERS)
+                        .map(p -> SteadyLoad.start(trail, RATE_PER_PRODUCER,
+                                i -> Activity.builder("user-" + (i % 40), "restart_test").description("#" + i).build(),
+                                accepted, "producer-" + p))
+                        .toList();
                 sleepUntil(started, STOP_AT);
                 postgres.close();
                 sleepUntil(started, START_AT);
                 postgres = start(port);
                 sleepUntil(started, RUN);
-                stop.set(true);
-                for (Thread producer : producers) {
-                    producer.join();
+                for (SteadyLoad producer : producers) {
+                    producer.close();
                 }
 
                 trail.flush();
@@ -107,26 +107,6 @@ class PostgresRestartIT {
             }
         } finally {
             postgres.close();
-        }
-    }
-
-    private static void produce(ActivityTrail trail, Set<UUID> accepted, AtomicBoolean stop) {
-        long interval = 1_000_000_000L / RATE_PER_PRODUCER;
-        long next = System.nanoTime();
-        for (int i = 0; !stop.get(); i++) {
-            Activity a = Activity.builder("user-" + (i % 40), "restart_test").description("#" + i).build();
-            trail.log(a);
-            accepted.add(a.id());
-            next += interval;
-            LockSupport.parkNanos(next - System.nanoTime());
-        }
-    }
-
-    private static void sleepUntil(long startedNanos, Duration offset) {
-        long due = startedNanos + offset.toNanos();
-        long left;
-        while ((left = due - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(left);
         }
     }
 
