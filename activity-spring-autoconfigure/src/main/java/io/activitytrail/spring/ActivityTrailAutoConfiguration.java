@@ -34,7 +34,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * ActivityTrail for Spring Boot 4.0 and 3.5: a {@link JdbcActivityStore} on the application's
  * {@link DataSource}, the {@link ActivityTrail} (closed with the context), and in a servlet web
- * application the {@link ActivityFilter} (after Spring Security's filter chain) and the
+ * application the {@link ActivityFilter} (before Spring Security's filter chain) and the
  * {@link ActivityApiServlet} with its dashboard. With Spring Security: the user and roles from the
  * security context, and sign-in, sign-in failure and sign-out logged from its events. With
  * Micrometer: the pipeline's meters. With Actuator (Boot 4 and 3.5): an {@code activity} health indicator.

@@ -43,8 +43,16 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
 @ConditionalOnBean(ActivityTrail.class)
 @ConditionalOnProperty(prefix = "activity", name = "enabled", havingValue = "true", matchIfMissing = true)
 public class ActivityTrailIntegrationAutoConfiguration {
-    /** Spring Security's filter chain runs at -100 ({@code SecurityProperties.DEFAULT_FILTER_ORDER}); the filter runs after it. */
-    static final int FILTER_ORDER = -100 + 10;
+    /**
+     * The order of the {@code ActivityFilter} registration: just before Spring Security's filter
+     * chain ({@code SecurityProperties.DEFAULT_FILTER_ORDER}, -100, on both Boot lines), so that
+     * the requests the chain answers itself (a 403 for a missing CSRF token or a denied access, a
+     * 401 from an entry point, the sign-in and sign-out requests) are logged and carry a request
+     * id too. After Boot's character-encoding, form-content and request-context filters and
+     * Spring Session's repository filter. The user is then read from where Spring Security keeps
+     * it, not only from its thread-bound holder (which is empty outside the chain).
+     */
+    public static final int FILTER_ORDER = -100 - 1;
 
     /** The request filter, the JSON API and the dashboard in a servlet web application. */
     @Configuration(proxyBeanMethods = false)

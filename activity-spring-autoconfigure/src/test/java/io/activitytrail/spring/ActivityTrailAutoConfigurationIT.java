@@ -163,12 +163,13 @@ class ActivityTrailAutoConfigurationIT {
     }
 
     @Test
-    void shouldRegisterTheFilterAfterSpringSecurityAndTheApiAtItsBasePath() {
+    void shouldRegisterTheFilterBeforeSpringSecurityAndTheApiAtItsBasePath() {
         web().withPropertyValues("activity.api.base-path=/my/activity").run(context -> {
             @SuppressWarnings("unchecked")
             FilterRegistrationBean<ActivityFilter> filter = context.getBean(FilterRegistrationBean.class);
             assertThat(filter.getFilter()).isInstanceOf(ActivityFilter.class);
-            assertThat(filter.getOrder()).isGreaterThan(-100);
+            assertThat(filter.getOrder()).as("before Spring Security's chain, at -100").isLessThan(-100)
+                    .isEqualTo(ActivityTrailIntegrationAutoConfiguration.FILTER_ORDER);
             @SuppressWarnings("unchecked")
             ServletRegistrationBean<ActivityApiServlet> api = context.getBean(ServletRegistrationBean.class);
             assertThat(api.getServlet()).isInstanceOf(ActivityApiServlet.class);
