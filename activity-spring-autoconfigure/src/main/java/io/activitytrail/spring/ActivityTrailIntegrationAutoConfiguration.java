@@ -12,6 +12,7 @@ import io.activitytrail.spring.internal.Boot3HealthIndicator;
 import io.activitytrail.spring.internal.SecurityEventsListener;
 import io.activitytrail.spring.internal.TrackActivityInterceptor;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Optional;
 import org.springframework.aop.Advisor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
@@ -30,6 +31,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.Ordered;
+import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 
@@ -134,14 +136,17 @@ public class ActivityTrailIntegrationAutoConfiguration {
         SecurityEventsListener activitySecurityEventsListener(ActivityTrail trail,
                 ObjectProvider<UserDetailsService> userDetailsService) {
             UserDetailsService users = userDetailsService.getIfUnique();
+            // The store's spelling of the name, not the typed one: a store that ignores case (the
+            // in-memory one, most JDBC ones) signs ALICE in as alice, and that is whose history it is.
             return new SecurityEventsListener(trail, name -> {
                 if (users == null) {
-                    return false;
+                    return Optional.empty();
                 }
                 try {
-                    return users.loadUserByUsername(name) != null;
+                    UserDetails user = users.loadUserByUsername(name);
+                    return user == null ? Optional.empty() : Optional.ofNullable(user.getUsername());
                 } catch (UsernameNotFoundException e) {
-                    return false;
+                    return Optional.empty();
                 }
             });
         }

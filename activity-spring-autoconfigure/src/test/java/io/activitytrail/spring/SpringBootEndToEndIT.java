@@ -251,6 +251,24 @@ class SpringBootEndToEndIT {
     }
 
     /**
+     * Regression: the store accepts CAROL for carol (InMemoryUserDetailsManager, like many JDBC
+     * stores, ignores case), but a failed sign-in was filed under the name as typed, outside
+     * carol's history.
+     */
+    @Test
+    void shouldFileAFailedSignInTypedWithOtherCapitalsUnderTheRealUser() throws Exception {
+        Browser carol = new Browser();
+        assertThat(carol.signIn("CAROL", "wrong").headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("error"));
+        assertThat(carol.signIn("CaRoL", "carol-pw").statusCode()).isEqualTo(302);
+        trail.flush();
+
+        assertThat(trail.query(io.activitytrail.ActivityQuery.forUser("carol").actions("login", "login_failed").build()).activities())
+                .extracting(io.activitytrail.Activity::action).containsExactlyInAnyOrder("login", "login_failed");
+        assertThat(trail.query(io.activitytrail.ActivityQuery.forUser("CAROL").build()).activities()).isEmpty();
+        assertThat(trail.query(io.activitytrail.ActivityQuery.forUser("CaRoL").build()).activities()).isEmpty();
+    }
+
+    /**
      * The one {@code http_request} of {@code userId} with {@code requestId}, waited for: the filter
      * logs a request when the chain returns, which may be after the client has read the response.
      */

@@ -8,7 +8,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Predicate;
+import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -33,14 +34,16 @@ public final class SecurityEventsListener {
     public static final String UNKNOWN_USER_ID = "unknown";
 
     private final ActivityTrail trail;
-    private final Predicate<String> knownUser;
+    private final Function<String, Optional<String>> knownUser;
 
     /**
-     * @param knownUser whether a name is a user of the application; failures for other names are
-     *     logged under {@value #UNKNOWN_USER_ID}, so that nobody fills a stranger's (or a made-up)
-     *     history, and a password typed into the user field is not stored
+     * @param knownUser the user a typed name signs in as (the store's own spelling of it: a store
+     *     that ignores case takes ALICE for alice), or empty for no user of the application;
+     *     failures for other names are logged under {@value #UNKNOWN_USER_ID}, so that nobody
+     *     fills a stranger's (or a made-up) history, and a password typed into the user field is
+     *     not stored
      */
-    public SecurityEventsListener(ActivityTrail trail, Predicate<String> knownUser) {
+    public SecurityEventsListener(ActivityTrail trail, Function<String, Optional<String>> knownUser) {
         this.trail = trail;
         this.knownUser = knownUser;
     }
@@ -57,13 +60,14 @@ public final class SecurityEventsListener {
         metadata.put("reason", event.getClass().getSimpleName().replace("AuthenticationFailure", "").replace("Event", ""));
         metadata.put("method", method(event.getAuthentication()));
         String attempted = event.getAuthentication().getName();
-        boolean known;
+        String userId;
         try {
-            known = attempted != null && !attempted.isBlank() && knownUser.test(attempted);
+            Optional<String> known = attempted == null || attempted.isBlank() ? Optional.empty() : knownUser.apply(attempted);
+            userId = known == null ? UNKNOWN_USER_ID : known.filter(name -> !name.isBlank()).orElse(UNKNOWN_USER_ID);
         } catch (RuntimeException e) {
-            known = false;
+            userId = UNKNOWN_USER_ID;
         }
-        log(known ? attempted : UNKNOWN_USER_ID, "login_failed", "Failed sign-in attempt", Severity.WARNING, metadata);
+        log(userId, "login_failed", "Failed sign-in attempt", Severity.WARNING, metadata);
     }
 
     @EventListener
