@@ -31,7 +31,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.Ordered;
-import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 
@@ -134,17 +133,16 @@ public class ActivityTrailIntegrationAutoConfiguration {
         @Bean
         @ConditionalOnProperty(prefix = "activity.security", name = "events", havingValue = "true", matchIfMissing = true)
         SecurityEventsListener activitySecurityEventsListener(ActivityTrail trail,
-                ObjectProvider<UserDetailsService> userDetailsService) {
+                ObjectProvider<UserDetailsService> userDetailsService, ObjectProvider<AuthenticationUserId> userId) {
             UserDetailsService users = userDetailsService.getIfUnique();
             // The store's spelling of the name, not the typed one: a store that ignores case (the
             // in-memory one, most JDBC ones) signs ALICE in as alice, and that is whose history it is.
-            return new SecurityEventsListener(trail, name -> {
+            return new SecurityEventsListener(trail, userId.getIfAvailable(AuthenticationUserId::name), name -> {
                 if (users == null) {
                     return Optional.empty();
                 }
                 try {
-                    UserDetails user = users.loadUserByUsername(name);
-                    return user == null ? Optional.empty() : Optional.ofNullable(user.getUsername());
+                    return Optional.ofNullable(users.loadUserByUsername(name));
                 } catch (UsernameNotFoundException e) {
                     return Optional.empty();
                 }
@@ -180,9 +178,9 @@ public class ActivityTrailIntegrationAutoConfiguration {
     static class TrackActivityConfiguration {
         @Bean
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-        static Advisor activityTrackActivityAdvisor(ObjectProvider<ActivityTrail> trail) {
+        static Advisor activityTrackActivityAdvisor(ObjectProvider<ActivityTrail> trail, ObjectProvider<AuthenticationUserId> userId) {
             DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(
-                    new AnnotationMatchingPointcut(null, TrackActivity.class, true), new TrackActivityInterceptor(trail));
+                    new AnnotationMatchingPointcut(null, TrackActivity.class, true), new TrackActivityInterceptor(trail, userId));
             advisor.setOrder(Ordered.LOWEST_PRECEDENCE);
             return advisor;
         }

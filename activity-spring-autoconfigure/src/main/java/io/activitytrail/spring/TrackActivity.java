@@ -10,8 +10,9 @@ import java.lang.annotation.Target;
 /**
  * Logs a call of the annotated bean method in the signed-in user's history: on success with
  * {@link #severity()}, on an exception with severity ERROR and the exception's class in the
- * metadata (the exception is rethrown unchanged). The user comes from Spring Security's context;
- * a call without a signed-in user is not logged. Logging never breaks the call: an expression that
+ * metadata (the exception is rethrown unchanged). The user comes from Spring Security's context,
+ * its id from the {@link AuthenticationUserId} bean (as for requests); a call without a signed-in
+ * user is not logged. Logging never breaks the call: an expression that
  * fails is logged as a warning and the activity goes without it.
  *
  * <pre>{@code

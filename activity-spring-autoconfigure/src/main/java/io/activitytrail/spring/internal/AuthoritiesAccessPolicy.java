@@ -4,7 +4,6 @@ import io.activitytrail.servlet.AccessPolicy;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * The access policy on the authorities of Spring Security's context. A role matches an authority
@@ -40,10 +39,15 @@ public final class AuthoritiesAccessPolicy implements AccessPolicy {
         return has(callerId, adminRole);
     }
 
-    /** Whether the context's authentication is the caller's and holds {@code role}. */
+    /**
+     * Whether the security context's authentication, a signed-in one, holds {@code role}. The
+     * caller id is not compared with the authentication's name: it is whatever the host's
+     * {@code AuthenticationUserId} made of that same authentication (the API servlet runs inside
+     * the security chain, so the context is this request's).
+     */
     private static boolean has(String callerId, String role) {
-        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        if (authentication == null || !authentication.isAuthenticated() || !callerId.equals(authentication.getName())) {
+        Authentication authentication = SecurityContextUserResolver.current();
+        if (authentication == null) {
             return false;
         }
         for (GrantedAuthority granted : authentication.getAuthorities()) {

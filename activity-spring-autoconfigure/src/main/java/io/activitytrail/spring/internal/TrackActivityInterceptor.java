@@ -3,6 +3,7 @@ package io.activitytrail.spring.internal;
 import io.activitytrail.Activity;
 import io.activitytrail.ActivityTrail;
 import io.activitytrail.Severity;
+import io.activitytrail.spring.AuthenticationUserId;
 import io.activitytrail.spring.TrackActivity;
 import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
@@ -30,18 +31,21 @@ public final class TrackActivityInterceptor implements MethodInterceptor {
     private static final TemplateParserContext TEMPLATE = new TemplateParserContext();
 
     private final ObjectProvider<ActivityTrail> trail;
+    private final ObjectProvider<AuthenticationUserId> userId;
     private final ParameterNameDiscoverer names = new DefaultParameterNameDiscoverer();
     private final Map<Method, Parsed> parsed = new ConcurrentHashMap<>();
 
     private record Parsed(TrackActivity annotation, Expression description, Map<String, Expression> metadata) {}
 
-    public TrackActivityInterceptor(ObjectProvider<ActivityTrail> trail) {
+    /** Both looked up at the first call: the advisor is made before the beans it needs. */
+    public TrackActivityInterceptor(ObjectProvider<ActivityTrail> trail, ObjectProvider<AuthenticationUserId> userId) {
         this.trail = trail;
+        this.userId = userId;
     }
 
     @Override
     public Object invoke(MethodInvocation invocation) throws Throwable {
-        Optional<String> user = SecurityContextUserResolver.current();
+        Optional<String> user = currentUser(invocation);
         if (user.isEmpty()) {
             return invocation.proceed();
         }
@@ -54,6 +58,17 @@ public final class TrackActivityInterceptor implements MethodInterceptor {
         }
         log(invocation, user.get(), result, null);
         return result;
+    }
+
+    /** The signed-in user's id, as for requests; empty (the call is not logged) when nobody is, or the host's function fails. */
+    private Optional<String> currentUser(MethodInvocation invocation) {
+        try {
+            return SecurityContextUserResolver.userId(userId.getIfAvailable(AuthenticationUserId::name),
+                    SecurityContextUserResolver.current());
+        } catch (RuntimeException e) {
+            LOG.warn("@TrackActivity on {}: the AuthenticationUserId failed: {}", invocation.getMethod(), e.toString());
+            return Optional.empty();
+        }
     }
 
     private void log(MethodInvocation invocation, String userId, Object result, Throwable failure) {

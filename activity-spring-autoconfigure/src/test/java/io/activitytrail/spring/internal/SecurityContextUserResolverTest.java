@@ -16,7 +16,7 @@ import org.springframework.security.web.context.RequestAttributeSecurityContextR
 
 /** Where the resolver finds the user before and after Spring Security's chain (the filter runs outside it). */
 class SecurityContextUserResolverTest {
-    private final SecurityContextUserResolver resolver = new SecurityContextUserResolver();
+    private final SecurityContextUserResolver resolver = new SecurityContextUserResolver(io.activitytrail.spring.AuthenticationUserId.name());
 
     @AfterEach
     void clear() {
