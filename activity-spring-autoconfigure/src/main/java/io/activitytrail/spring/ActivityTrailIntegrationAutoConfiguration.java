@@ -13,6 +13,7 @@ import io.activitytrail.spring.internal.SecurityEventsListener;
 import io.activitytrail.spring.internal.TrackActivityInterceptor;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Optional;
+import java.util.function.Function;
 import org.springframework.aop.Advisor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
@@ -31,6 +32,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.Ordered;
+import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 
@@ -133,11 +135,12 @@ public class ActivityTrailIntegrationAutoConfiguration {
         @Bean
         @ConditionalOnProperty(prefix = "activity.security", name = "events", havingValue = "true", matchIfMissing = true)
         SecurityEventsListener activitySecurityEventsListener(ActivityTrail trail,
-                ObjectProvider<UserDetailsService> userDetailsService, ObjectProvider<AuthenticationUserId> userId) {
+                ObjectProvider<UserDetailsService> userDetailsService, ObjectProvider<AuthenticationUserId> userId,
+                ObjectProvider<FilterSettings> filterSettings) {
             UserDetailsService users = userDetailsService.getIfUnique();
             // The store's spelling of the name, not the typed one: a store that ignores case (the
             // in-memory one, most JDBC ones) signs ALICE in as alice, and that is whose history it is.
-            return new SecurityEventsListener(trail, userId.getIfAvailable(AuthenticationUserId::name), name -> {
+            Function<String, Optional<UserDetails>> knownUser = name -> {
                 if (users == null) {
                     return Optional.empty();
                 }
@@ -146,7 +149,10 @@ public class ActivityTrailIntegrationAutoConfiguration {
                 } catch (UsernameNotFoundException e) {
                     return Optional.empty();
                 }
-            });
+            };
+            // The filter's trusted proxies (activity.filter.trusted-proxies) for the client's address.
+            return new SecurityEventsListener(trail, userId.getIfAvailable(AuthenticationUserId::name), knownUser,
+                    filterSettings.getIfAvailable(FilterSettings::defaults));
         }
     }
 

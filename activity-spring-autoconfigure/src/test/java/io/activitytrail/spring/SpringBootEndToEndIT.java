@@ -35,7 +35,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  */
 @SpringBootTest(classes = SecuredTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"management.endpoint.health.show-details=always", "management.endpoints.web.exposure.include=health",
-                "activity.filter.log-anonymous=true"})
+                "activity.filter.log-anonymous=true", "activity.filter.trusted-proxies=127.0.0.1"})
 class SpringBootEndToEndIT {
     @RegisterExtension
     static final PostgresExtension postgres = new PostgresExtension();
@@ -266,6 +266,35 @@ class SpringBootEndToEndIT {
                 .extracting(io.activitytrail.Activity::action).containsExactlyInAnyOrder("login", "login_failed");
         assertThat(trail.query(io.activitytrail.ActivityQuery.forUser("CAROL").build()).activities()).isEmpty();
         assertThat(trail.query(io.activitytrail.ActivityQuery.forUser("CaRoL").build()).activities()).isEmpty();
+    }
+
+    /**
+     * Regression: sign-in events took the socket peer's address (a load balancer's, behind one)
+     * and no request id, where the filter takes the client's from a trusted proxy's headers.
+     */
+    @Test
+    void shouldGiveSignInEventsTheClientAddressAndTheRequestIdOfTheirRequest() throws Exception {
+        Browser dave = new Browser();
+        String token = dave.csrf();
+        for (String[] attempt : new String[][] {{"wrong", "failed-sign-in-dave"}, {"dave-pw", "sign-in-dave"}}) {
+            HttpResponse<String> signIn = dave.http.send(HttpRequest.newBuilder(uri("/login"))
+                    .header("X-Request-Id", attempt[1]).header("X-Forwarded-For", "203.0.113.77")
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("username=dave&password=" + attempt[0]
+                            + "&_csrf=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(signIn.statusCode()).isEqualTo(302);
+        }
+        trail.flush();
+
+        io.activitytrail.Activity failed = trail.query(io.activitytrail.ActivityQuery.forUser("dave").actions("login_failed").build())
+                .activities().get(0);
+        assertThat(failed.requestId()).isEqualTo("failed-sign-in-dave");
+        assertThat(failed.ipAddress()).as("the client behind the trusted proxy, masked to /24").isEqualTo("203.0.113.0");
+        io.activitytrail.Activity login = trail.query(io.activitytrail.ActivityQuery.forUser("dave").actions("login").build())
+                .activities().get(0);
+        assertThat(login.requestId()).isEqualTo("sign-in-dave");
+        assertThat(login.ipAddress()).isEqualTo("203.0.113.0");
     }
 
     /**

@@ -4,6 +4,8 @@ import io.activitytrail.Activity;
 import io.activitytrail.ActivityTrail;
 import io.activitytrail.RequestInfo;
 import io.activitytrail.Severity;
+import io.activitytrail.servlet.ActivityFilter;
+import io.activitytrail.servlet.FilterSettings;
 import io.activitytrail.spring.AuthenticationUserId;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
@@ -40,6 +42,7 @@ public final class SecurityEventsListener {
     private final ActivityTrail trail;
     private final AuthenticationUserId userId;
     private final Function<String, Optional<UserDetails>> knownUser;
+    private final FilterSettings clientAddress;
 
     /**
      * @param userId the user id of a signed-in authentication, as for requests
@@ -48,12 +51,15 @@ public final class SecurityEventsListener {
      *     application; failures for other names are logged under {@value #UNKNOWN_USER_ID}, so
      *     that nobody fills a stranger's (or a made-up) history, and a password typed into the
      *     user field is not stored
+     * @param clientAddress the filter's settings, whose trusted proxies tell the client's address
+     *     (the events carry the same one as the request's {@code http_request}, and its request id)
      */
     public SecurityEventsListener(ActivityTrail trail, AuthenticationUserId userId,
-            Function<String, Optional<UserDetails>> knownUser) {
+            Function<String, Optional<UserDetails>> knownUser, FilterSettings clientAddress) {
         this.trail = trail;
         this.userId = userId;
         this.knownUser = knownUser;
+        this.clientAddress = clientAddress;
     }
 
     @EventListener
@@ -113,14 +119,15 @@ public final class SecurityEventsListener {
         }
     }
 
-    private static RequestInfo currentRequest() {
+    private RequestInfo currentRequest() {
         RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
         if (!(attributes instanceof ServletRequestAttributes servlet)) {
             return RequestInfo.empty();
         }
         HttpServletRequest request = servlet.getRequest();
         HttpSession session = request.getSession(false);
-        return new RequestInfo(request.getRemoteAddr(), request.getHeader("User-Agent"),
-                session == null ? null : session.getId(), null);
+        Object requestId = request.getAttribute(ActivityFilter.REQUEST_ID_ATTRIBUTE);
+        return new RequestInfo(clientAddress.clientAddress(request).orElse(null), request.getHeader("User-Agent"),
+                session == null ? null : session.getId(), requestId instanceof String id ? id : null);
     }
 }

@@ -55,6 +55,7 @@ public class SecuredTestApplication {
                 User.withUsername("alice").password("{noop}alice-pw").roles("user").build(),
                 User.withUsername("bob").password("{noop}bob-pw").roles("user").build(),
                 User.withUsername("carol").password("{noop}carol-pw").roles("user").build(),
+                User.withUsername("dave").password("{noop}dave-pw").roles("user").build(),
                 User.withUsername("admin").password("{noop}admin-pw").roles("user", "admin").build());
     }
 
