@@ -313,6 +313,28 @@ class SpringBootEndToEndIT {
         return found.get(0);
     }
 
+    /** Regression: a description over 1,000 characters or metadata over 16 KiB made the call go unlogged (a warning only). */
+    @Test
+    void shouldLogATrackedCallWhoseDescriptionOrMetadataIsTooLong() throws Exception {
+        Browser bob = new Browser();
+        bob.signIn("bob", "bob-pw");
+        assertThat(bob.get("/invoices/31/note?length=2000").body()).isEqualTo("noted");
+        assertThat(bob.get("/invoices/32/note?length=20000").body()).isEqualTo("noted");
+        trail.flush();
+
+        List<io.activitytrail.Activity> notes = trail.query(io.activitytrail.ActivityQuery.forUser("bob")
+                .actions("invoice_noted").build()).activities();
+        assertThat(notes).hasSize(2);
+        io.activitytrail.Activity longDescription = notes.stream()
+                .filter(a -> a.description().startsWith("Note on invoice 31")).findFirst().orElseThrow();
+        assertThat(longDescription.description()).hasSize(io.activitytrail.Activity.MAX_DESCRIPTION_LENGTH).endsWith("\u2026");
+        assertThat(longDescription.metadata().get("note")).asString().hasSize(2000);
+        io.activitytrail.Activity largeMetadata = notes.stream()
+                .filter(a -> a.description().startsWith("Note on invoice 32")).findFirst().orElseThrow();
+        assertThat(largeMetadata.metadata()).doesNotContainKey("note").containsKey("metadata_omitted");
+        assertThat(largeMetadata.metadata().get("keys")).asList().containsExactly("note");
+    }
+
     private Browser adminBrowser() throws Exception {
         Browser admin = new Browser();
         assertThat(admin.signIn("admin", "admin-pw").statusCode()).isEqualTo(302);

@@ -17,6 +17,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** A host application as a Spring Boot user writes one: form login (and basic for API clients under /client/), two users and an admin, a few business endpoints. */
@@ -68,6 +69,9 @@ public class SecuredTestApplication {
             return "R-" + invoiceId;
         }
 
+        @TrackActivity(action = "invoice_noted", description = "Note on invoice #{#invoiceId}: #{#note}", metadata = "note=#note")
+        public void note(long invoiceId, String note) {}
+
         @TrackActivity(action = "invoice_refunded", description = "Refunded invoice #{#invoiceId}")
         public void refund(long invoiceId) {
             throw new IllegalStateException("refunds are closed");
@@ -95,6 +99,13 @@ public class SecuredTestApplication {
         @GetMapping("/invoices/{id}/pay")
         String pay(@PathVariable("id") long id) {
             return invoices.pay(id, 1250);
+        }
+
+        /** A note of {@code length} characters, for the limits of an activity's description and metadata. */
+        @GetMapping("/invoices/{id}/note")
+        String note(@PathVariable("id") long id, @RequestParam("length") int length) {
+            invoices.note(id, "n".repeat(length));
+            return "noted";
         }
 
         @GetMapping("/invoices/{id}/refund")
