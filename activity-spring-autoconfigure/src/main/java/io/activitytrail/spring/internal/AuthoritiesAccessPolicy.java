@@ -7,8 +7,9 @@ import org.springframework.security.core.GrantedAuthority;
 
 /**
  * The access policy on the authorities of Spring Security's context. A role matches an authority
- * of the same name or with the {@code ROLE_} prefix, ignoring case ({@code admin} matches
- * {@code ROLE_ADMIN}), so that {@code roles("ADMIN")} and {@code authorities("admin")} both work.
+ * of the same name or with the {@code ROLE_} prefix, ignoring the case of ASCII letters only
+ * ({@code admin} matches {@code ROLE_ADMIN}, not {@code ROLE_ADMİN}), so that
+ * {@code roles("ADMIN")} and {@code authorities("admin")} both work.
  */
 public final class AuthoritiesAccessPolicy implements AccessPolicy {
     private final String adminRole;
@@ -50,13 +51,33 @@ public final class AuthoritiesAccessPolicy implements AccessPolicy {
         if (authentication == null) {
             return false;
         }
+        String wanted = asciiLowerCase(role);
         for (GrantedAuthority granted : authentication.getAuthorities()) {
             String authority = granted.getAuthority();
-            if (authority != null && (authority.equalsIgnoreCase(role) || authority.equalsIgnoreCase("ROLE_" + role))) {
+            if (authority == null) {
+                continue;
+            }
+            String held = asciiLowerCase(authority);
+            if (held.equals(wanted) || held.equals("role_" + wanted)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * {@code s} with A to Z lower-cased and nothing else: equalsIgnoreCase, and even
+     * toLowerCase(Locale.ROOT), fold other letters onto ASCII ones (the dotted capital I, the
+     * dotless i, the Kelvin sign), which would let a look-alike authority pass for a role.
+     */
+    private static String asciiLowerCase(String s) {
+        char[] chars = s.toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            if (chars[i] >= 'A' && chars[i] <= 'Z') {
+                chars[i] = (char) (chars[i] + ('a' - 'A'));
+            }
+        }
+        return new String(chars);
     }
 
     @Override
