@@ -100,6 +100,12 @@ public class ActivityTrailIntegrationAutoConfiguration {
                 ObjectProvider<UserResolver<HttpServletRequest>> userResolver) {
             ActivityTrailProperties.Api api = properties.getApi();
             String prefix = api.getClientActionPrefix();
+            if (prefix == null || prefix.isBlank()) {
+                // Every action starts with "": clients could log login, logout or admin.activity_erased.
+                throw new IllegalArgumentException("activity.api.client-action-prefix must not be empty, but was "
+                        + (prefix == null ? "null" : "\"" + prefix + "\"")
+                        + ": it is what every action logged through POST /log must start with (default \"client.\")");
+            }
             ApiSettings.Builder builder = ApiSettings.builder()
                     .basePath(api.getBasePath())
                     .readLimit(api.getReadLimit())

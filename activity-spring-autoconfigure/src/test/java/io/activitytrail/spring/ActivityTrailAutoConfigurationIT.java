@@ -179,6 +179,16 @@ class ActivityTrailAutoConfigurationIT {
         });
     }
 
+    /** Regression: an empty prefix let clients log any action through POST /log, login and admin.activity_erased included. */
+    @Test
+    void shouldRefuseAnEmptyClientActionPrefixAtStartup() {
+        for (String prefix : new String[] {"", "  "}) {
+            web().withPropertyValues("activity.api.client-action-prefix=" + prefix).run(context -> assertThat(context)
+                    .hasFailed().getFailure().rootCause().hasMessageContaining("activity.api.client-action-prefix"));
+        }
+        web().withPropertyValues("activity.api.client-action-prefix=app.").run(context -> assertThat(context).hasNotFailed());
+    }
+
     @Test
     void shouldRegisterNeitherFilterNorApiWhenTheirPropertiesSaySo() {
         web().withPropertyValues("activity.filter.enabled=false", "activity.api.enabled=false").run(context -> assertThat(context)
