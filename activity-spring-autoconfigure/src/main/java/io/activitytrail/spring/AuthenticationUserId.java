@@ -18,7 +18,9 @@ import org.springframework.security.core.Authentication;
  * exception leaves the event unlogged (a failed sign-in goes under {@code unknown}).
  *
  * <p>Replacing the {@code activityUserResolver} bean instead changes the user of requests and of
- * the API only; the authentication events and {@link TrackActivity} keep using this function.
+ * the API only; the authentication events and {@link TrackActivity} keep using this function. And
+ * the filter runs before Spring Security's chain, where its {@code SecurityContextHolder} is
+ * empty: a replacement resolver must find the authentication as the default one does.
  */
 @FunctionalInterface
 public interface AuthenticationUserId {
