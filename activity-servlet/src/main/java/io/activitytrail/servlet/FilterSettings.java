@@ -6,6 +6,7 @@ import io.activitytrail.Activity;
 import io.activitytrail.InvalidActivityException;
 import io.activitytrail.UserResolver;
 import io.activitytrail.servlet.internal.Cidr;
+import io.activitytrail.servlet.internal.ClientAddresses;
 import io.activitytrail.servlet.internal.PathPattern;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.Principal;
@@ -96,6 +97,7 @@ public final class FilterSettings {
     private final @Nullable String activityApiPath;
     private final List<String> countryHeaders;
     private final List<String> secretQueryKeys;
+    private final ClientAddresses clientAddresses;
 
     private FilterSettings(Builder b) {
         this.action = b.action;
@@ -115,6 +117,7 @@ public final class FilterSettings {
         this.activityApiPath = b.activityApiPath;
         this.countryHeaders = b.countryHeaders;
         this.secretQueryKeys = b.secretQueryKeys;
+        this.clientAddresses = new ClientAddresses(this);
     }
 
     /** Every setting at its default (see the table above). */
@@ -215,6 +218,21 @@ public final class FilterSettings {
 
     public List<String> secretQueryKeys() {
         return secretQueryKeys;
+    }
+
+    /**
+     * The client's IP address of {@code request} as {@link ActivityFilter} logs it: the socket
+     * peer, or, when the peer is one of the {@link Builder#trustedProxies trusted proxies}, the
+     * address its {@link Builder#forwardedForHeader forwarded-for} (or, with
+     * {@link Builder#useForwardedHeader}, {@code Forwarded}) header names. For code that logs
+     * activities of a request itself (a sign-in listener, say), so that they carry the same
+     * address as the filter's. Not yet masked (the trail's privacy policy does that). Thread-safe;
+     * reads headers only.
+     *
+     * @return the address as a literal, or empty when the peer's address is not an IP address
+     */
+    public Optional<String> clientAddress(HttpServletRequest request) {
+        return Optional.ofNullable(clientAddresses.resolve(requireNonNull(request, "request")).ip());
     }
 
     @Override

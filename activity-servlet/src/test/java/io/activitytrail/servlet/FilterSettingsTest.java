@@ -4,11 +4,39 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.activitytrail.servlet.internal.InitParameters;
+import jakarta.servlet.http.HttpServletRequest;
+import java.lang.reflect.Proxy;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FilterSettingsTest {
+
+    /** A request with only a peer address and headers: what clientAddress reads. */
+    private static HttpServletRequest request(String peer, Map<String, List<String>> headers) {
+        return (HttpServletRequest) Proxy.newProxyInstance(FilterSettingsTest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getRemoteAddr" -> peer;
+                    case "getHeaders" -> Collections.enumeration(headers.getOrDefault((String) args[0], List.of()));
+                    case "getHeader" -> headers.getOrDefault((String) args[0], List.of()).stream().findFirst().orElse(null);
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Test
+    void shouldGiveTheClientAddressAsTheFilterLogsIt() {
+        Map<String, List<String>> forwarded = Map.of("X-Forwarded-For", List.of("203.0.113.77, 10.0.0.5"),
+                "Forwarded", List.of("for=198.51.100.9"));
+        FilterSettings behindProxies = FilterSettings.builder().trustedProxies("10.0.0.0/8").build();
+
+        assertThat(behindProxies.clientAddress(request("10.0.0.1", forwarded))).hasValue("203.0.113.77");
+        assertThat(behindProxies.clientAddress(request("192.0.2.4", forwarded))).as("an untrusted peer's headers").hasValue("192.0.2.4");
+        assertThat(FilterSettings.defaults().clientAddress(request("10.0.0.1", forwarded))).hasValue("10.0.0.1");
+        assertThat(behindProxies.toBuilder().useForwardedHeader(true).build().clientAddress(request("10.0.0.1", forwarded)))
+                .hasValue("198.51.100.9");
+        assertThat(behindProxies.clientAddress(request("unix-socket", Map.of()))).isEmpty();
+    }
 
     @Test
     void shouldHaveTheDocumentedDefaults() {

@@ -34,9 +34,10 @@ import org.springframework.context.annotation.Configuration;
 /**
  * ActivityTrail for Spring Boot 4.0 and 3.5: a {@link JdbcActivityStore} on the application's
  * {@link DataSource}, the {@link ActivityTrail} (closed with the context), and in a servlet web
- * application the {@link ActivityFilter} (after Spring Security's filter chain) and the
- * {@link ActivityApiServlet} with its dashboard. With Spring Security: the user and roles from the
- * security context, and sign-in, sign-in failure and sign-out logged from its events. With
+ * application the {@link ActivityFilter} (before Spring Security's filter chain) and the
+ * {@link ActivityApiServlet} with its dashboard. With Spring Security: the user (named by an
+ * {@link AuthenticationUserId}) and roles from the security context, and sign-in, sign-in failure
+ * and sign-out logged from its events. With
  * Micrometer: the pipeline's meters. With Actuator (Boot 4 and 3.5): an {@code activity} health indicator.
  * Every bean backs off when the application defines its own.
  */
@@ -145,9 +146,15 @@ public class ActivityTrailAutoConfiguration {
     @ConditionalOnClass(name = "org.springframework.security.core.context.SecurityContextHolder")
     static class SecurityConfiguration {
         @Bean
+        @ConditionalOnMissingBean
+        AuthenticationUserId activityAuthenticationUserId() {
+            return AuthenticationUserId.name();
+        }
+
+        @Bean
         @ConditionalOnMissingBean(name = "activityUserResolver")
-        UserResolver<HttpServletRequest> activityUserResolver() {
-            return new SecurityContextUserResolver();
+        UserResolver<HttpServletRequest> activityUserResolver(AuthenticationUserId userId) {
+            return new SecurityContextUserResolver(userId);
         }
 
         @Bean

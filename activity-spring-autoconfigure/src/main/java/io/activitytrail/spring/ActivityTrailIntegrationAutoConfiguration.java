@@ -12,6 +12,8 @@ import io.activitytrail.spring.internal.Boot3HealthIndicator;
 import io.activitytrail.spring.internal.SecurityEventsListener;
 import io.activitytrail.spring.internal.TrackActivityInterceptor;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.Optional;
+import java.util.function.Function;
 import org.springframework.aop.Advisor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.annotation.AnnotationMatchingPointcut;
@@ -30,6 +32,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.Ordered;
+import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 
@@ -43,8 +46,16 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
 @ConditionalOnBean(ActivityTrail.class)
 @ConditionalOnProperty(prefix = "activity", name = "enabled", havingValue = "true", matchIfMissing = true)
 public class ActivityTrailIntegrationAutoConfiguration {
-    /** Spring Security's filter chain runs at -100 ({@code SecurityProperties.DEFAULT_FILTER_ORDER}); the filter runs after it. */
-    static final int FILTER_ORDER = -100 + 10;
+    /**
+     * The order of the {@code ActivityFilter} registration: just before Spring Security's filter
+     * chain ({@code SecurityProperties.DEFAULT_FILTER_ORDER}, -100, on both Boot lines), so that
+     * the requests the chain answers itself (a 403 for a missing CSRF token or a denied access, a
+     * 401 from an entry point, the sign-in and sign-out requests) are logged and carry a request
+     * id too. After Boot's character-encoding, form-content and request-context filters and
+     * Spring Session's repository filter. The user is then read from where Spring Security keeps
+     * it, not only from its thread-bound holder (which is empty outside the chain).
+     */
+    public static final int FILTER_ORDER = -100 - 1;
 
     /** The request filter, the JSON API and the dashboard in a servlet web application. */
     @Configuration(proxyBeanMethods = false)
@@ -89,6 +100,12 @@ public class ActivityTrailIntegrationAutoConfiguration {
                 ObjectProvider<UserResolver<HttpServletRequest>> userResolver) {
             ActivityTrailProperties.Api api = properties.getApi();
             String prefix = api.getClientActionPrefix();
+            if (prefix == null || prefix.isBlank()) {
+                // Every action starts with "": clients could log login, logout or admin.activity_erased.
+                throw new IllegalArgumentException("activity.api.client-action-prefix must not be empty, but was "
+                        + (prefix == null ? "null" : "\"" + prefix + "\"")
+                        + ": it is what every action logged through POST /log must start with (default \"client.\")");
+            }
             ApiSettings.Builder builder = ApiSettings.builder()
                     .basePath(api.getBasePath())
                     .readLimit(api.getReadLimit())
@@ -124,18 +141,24 @@ public class ActivityTrailIntegrationAutoConfiguration {
         @Bean
         @ConditionalOnProperty(prefix = "activity.security", name = "events", havingValue = "true", matchIfMissing = true)
         SecurityEventsListener activitySecurityEventsListener(ActivityTrail trail,
-                ObjectProvider<UserDetailsService> userDetailsService) {
+                ObjectProvider<UserDetailsService> userDetailsService, ObjectProvider<AuthenticationUserId> userId,
+                ObjectProvider<FilterSettings> filterSettings) {
             UserDetailsService users = userDetailsService.getIfUnique();
-            return new SecurityEventsListener(trail, name -> {
+            // The store's spelling of the name, not the typed one: a store that ignores case (the
+            // in-memory one, most JDBC ones) signs ALICE in as alice, and that is whose history it is.
+            Function<String, Optional<UserDetails>> knownUser = name -> {
                 if (users == null) {
-                    return false;
+                    return Optional.empty();
                 }
                 try {
-                    return users.loadUserByUsername(name) != null;
+                    return Optional.ofNullable(users.loadUserByUsername(name));
                 } catch (UsernameNotFoundException e) {
-                    return false;
+                    return Optional.empty();
                 }
-            });
+            };
+            // The filter's trusted proxies (activity.filter.trusted-proxies) for the client's address.
+            return new SecurityEventsListener(trail, userId.getIfAvailable(AuthenticationUserId::name), knownUser,
+                    filterSettings.getIfAvailable(FilterSettings::defaults));
         }
     }
 
@@ -167,9 +190,9 @@ public class ActivityTrailIntegrationAutoConfiguration {
     static class TrackActivityConfiguration {
         @Bean
         @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-        static Advisor activityTrackActivityAdvisor(ObjectProvider<ActivityTrail> trail) {
+        static Advisor activityTrackActivityAdvisor(ObjectProvider<ActivityTrail> trail, ObjectProvider<AuthenticationUserId> userId) {
             DefaultPointcutAdvisor advisor = new DefaultPointcutAdvisor(
-                    new AnnotationMatchingPointcut(null, TrackActivity.class, true), new TrackActivityInterceptor(trail));
+                    new AnnotationMatchingPointcut(null, TrackActivity.class, true), new TrackActivityInterceptor(trail, userId));
             advisor.setOrder(Ordered.LOWEST_PRECEDENCE);
             return advisor;
         }

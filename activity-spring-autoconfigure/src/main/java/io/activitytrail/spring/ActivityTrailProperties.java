@@ -227,7 +227,7 @@ public class ActivityTrailProperties {
         private int anonymousLimit = 30;
         /** The window of every rate limit. */
         private Duration rateLimitWindow = Duration.ofMinutes(1);
-        /** Prefix of the actions clients may log through POST /log. */
+        /** Prefix of the actions clients may log through POST /log; must not be empty (refused at startup). */
         private String clientActionPrefix = "client.";
         /** Whether GET /health answers anyone (otherwise admins only). */
         private boolean healthOpen;

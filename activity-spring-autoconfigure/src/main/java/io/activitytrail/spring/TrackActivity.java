@@ -10,9 +10,13 @@ import java.lang.annotation.Target;
 /**
  * Logs a call of the annotated bean method in the signed-in user's history: on success with
  * {@link #severity()}, on an exception with severity ERROR and the exception's class in the
- * metadata (the exception is rethrown unchanged). The user comes from Spring Security's context;
- * a call without a signed-in user is not logged. Logging never breaks the call: an expression that
- * fails is logged as a warning and the activity goes without it.
+ * metadata (the exception is rethrown unchanged). The user comes from Spring Security's context,
+ * its id from the {@link AuthenticationUserId} bean (as for requests); a call without a signed-in
+ * user is not logged. Logging never breaks the call: an expression that fails is logged as a
+ * warning and the activity goes without it. Nor is a call left unlogged for its size: a description over {@value io.activitytrail.Activity#MAX_DESCRIPTION_LENGTH}
+ * characters is cut to that, ending with an ellipsis ({@code …}); metadata over
+ * {@value io.activitytrail.Activity#MAX_JSON_BYTES} bytes as JSON is replaced by
+ * {@code metadata_omitted} (why), {@code keys} (its keys) and, for a failed call, {@code exception}.
  *
  * <pre>{@code
  * @TrackActivity(action = "invoice_paid", description = "Paid invoice #{#invoiceId}",

@@ -163,12 +163,13 @@ class ActivityTrailAutoConfigurationIT {
     }
 
     @Test
-    void shouldRegisterTheFilterAfterSpringSecurityAndTheApiAtItsBasePath() {
+    void shouldRegisterTheFilterBeforeSpringSecurityAndTheApiAtItsBasePath() {
         web().withPropertyValues("activity.api.base-path=/my/activity").run(context -> {
             @SuppressWarnings("unchecked")
             FilterRegistrationBean<ActivityFilter> filter = context.getBean(FilterRegistrationBean.class);
             assertThat(filter.getFilter()).isInstanceOf(ActivityFilter.class);
-            assertThat(filter.getOrder()).isGreaterThan(-100);
+            assertThat(filter.getOrder()).as("before Spring Security's chain, at -100").isLessThan(-100)
+                    .isEqualTo(ActivityTrailIntegrationAutoConfiguration.FILTER_ORDER);
             @SuppressWarnings("unchecked")
             ServletRegistrationBean<ActivityApiServlet> api = context.getBean(ServletRegistrationBean.class);
             assertThat(api.getServlet()).isInstanceOf(ActivityApiServlet.class);
@@ -176,6 +177,16 @@ class ActivityTrailAutoConfigurationIT {
             assertThat(context.getBean(AccessPolicy.class)).isInstanceOf(AuthoritiesAccessPolicy.class);
             assertThat(context).hasSingleBean(SecurityEventsListener.class);
         });
+    }
+
+    /** Regression: an empty prefix let clients log any action through POST /log, login and admin.activity_erased included. */
+    @Test
+    void shouldRefuseAnEmptyClientActionPrefixAtStartup() {
+        for (String prefix : new String[] {"", "  "}) {
+            web().withPropertyValues("activity.api.client-action-prefix=" + prefix).run(context -> assertThat(context)
+                    .hasFailed().getFailure().rootCause().hasMessageContaining("activity.api.client-action-prefix"));
+        }
+        web().withPropertyValues("activity.api.client-action-prefix=app.").run(context -> assertThat(context).hasNotFailed());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.activitytrail.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -32,7 +34,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * sign-out from Security's events, the API and the dashboard per user and for the admin, health.
  */
 @SpringBootTest(classes = SecuredTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"management.endpoint.health.show-details=always", "management.endpoints.web.exposure.include=health"})
+        properties = {"management.endpoint.health.show-details=always", "management.endpoints.web.exposure.include=health",
+                "activity.filter.log-anonymous=true", "activity.filter.trusted-proxies=127.0.0.1"})
 class SpringBootEndToEndIT {
     @RegisterExtension
     static final PostgresExtension postgres = new PostgresExtension();
@@ -181,6 +184,155 @@ class SpringBootEndToEndIT {
         assertThat(refused.severity()).isEqualTo(io.activitytrail.Severity.ERROR);
         assertThat(refused.description()).isEqualTo("Refunded invoice 18");
         assertThat(refused.metadata()).containsEntry("exception", "java.lang.IllegalStateException");
+    }
+
+    /**
+     * Regression: the filter ran after Spring Security's chain, so a request the chain answered
+     * itself (403 for a missing CSRF token, 401 from the entry point) was never logged and got no
+     * request id, although the default severity function is written for them.
+     */
+    @Test
+    void shouldLogRequestsThatSpringSecurityRefusesUnderTheRightUser() throws Exception {
+        Browser alice = new Browser();
+        alice.signIn("alice", "alice-pw");
+        HttpResponse<String> noCsrfToken = alice.http.send(HttpRequest.newBuilder(uri("/orders/4242"))
+                .header("X-Request-Id", "refused-csrf-4242").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(noCsrfToken.statusCode()).isEqualTo(403);
+        assertThat(noCsrfToken.headers().firstValue("X-Request-Id")).hasValue("refused-csrf-4242");
+
+        HttpResponse<String> noCredentials = new Browser().http.send(HttpRequest.newBuilder(uri("/client/orders/5"))
+                .header("X-Request-Id", "refused-anonymous-5").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(noCredentials.statusCode()).isEqualTo(401);
+        assertThat(noCredentials.headers().firstValue("X-Request-Id")).hasValue("refused-anonymous-5");
+
+        HttpResponse<String> basic = new Browser().http.send(HttpRequest.newBuilder(uri("/client/orders/6"))
+                .header("X-Request-Id", "basic-6").header("Authorization", "Basic "
+                        + java.util.Base64.getEncoder().encodeToString("bob:bob-pw".getBytes(StandardCharsets.UTF_8)))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(basic.body()).isEqualTo("order 6");
+        trail.flush();
+
+        io.activitytrail.Activity refused = onlyRequest("alice", "refused-csrf-4242");
+        assertThat(refused.severity()).isEqualTo(io.activitytrail.Severity.WARNING);
+        assertThat(refused.metadata()).containsEntry("method", "POST").containsEntry("path", "/orders/4242");
+        assertThat(refused.description()).isEqualTo("POST /orders/4242 -> 403");
+        assertThat(((Number) refused.metadata().get("status")).intValue()).isEqualTo(403);
+        io.activitytrail.Activity anonymous = onlyRequest("anonymous", "refused-anonymous-5");
+        assertThat(((Number) anonymous.metadata().get("status")).intValue()).isEqualTo(401);
+        assertThat(anonymous.severity()).isEqualTo(io.activitytrail.Severity.WARNING);
+        io.activitytrail.Activity signedInByBasic = onlyRequest("bob", "basic-6");
+        assertThat(signedInByBasic.metadata()).containsEntry("route", "/client/orders/{id}");
+        assertThat(((Number) signedInByBasic.metadata().get("status")).intValue()).isEqualTo(200);
+    }
+
+    /** Regression (with the one above): sign-in and sign-out requests are logged under the user they sign in and out. */
+    @Test
+    void shouldLogTheSignInAndSignOutRequestsUnderTheirUser() throws Exception {
+        Browser carol = new Browser();
+        String token = carol.csrf();
+        HttpResponse<String> signIn = carol.http.send(HttpRequest.newBuilder(uri("/login")).header("X-Request-Id", "sign-in-bob")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("username=bob&password=bob-pw&_csrf=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(signIn.statusCode()).isEqualTo(302);
+        assertThat(carol.get("/orders/8").body()).isEqualTo("order 8");
+        String logoutToken = carol.csrf();
+        HttpResponse<String> signOut = carol.http.send(HttpRequest.newBuilder(uri("/logout")).header("X-Request-Id", "sign-out-bob")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + URLEncoder.encode(logoutToken, StandardCharsets.UTF_8)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(signOut.statusCode()).isEqualTo(302);
+        trail.flush();
+
+        assertThat(onlyRequest("bob", "sign-in-bob").metadata()).containsEntry("path", "/login");
+        assertThat(onlyRequest("bob", "sign-out-bob").metadata()).containsEntry("path", "/logout");
+    }
+
+    /**
+     * Regression: the store accepts CAROL for carol (InMemoryUserDetailsManager, like many JDBC
+     * stores, ignores case), but a failed sign-in was filed under the name as typed, outside
+     * carol's history.
+     */
+    @Test
+    void shouldFileAFailedSignInTypedWithOtherCapitalsUnderTheRealUser() throws Exception {
+        Browser carol = new Browser();
+        assertThat(carol.signIn("CAROL", "wrong").headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).contains("error"));
+        assertThat(carol.signIn("CaRoL", "carol-pw").statusCode()).isEqualTo(302);
+        trail.flush();
+
+        assertThat(trail.query(io.activitytrail.ActivityQuery.forUser("carol").actions("login", "login_failed").build()).activities())
+                .extracting(io.activitytrail.Activity::action).containsExactlyInAnyOrder("login", "login_failed");
+        assertThat(trail.query(io.activitytrail.ActivityQuery.forUser("CAROL").build()).activities()).isEmpty();
+        assertThat(trail.query(io.activitytrail.ActivityQuery.forUser("CaRoL").build()).activities()).isEmpty();
+    }
+
+    /**
+     * Regression: sign-in events took the socket peer's address (a load balancer's, behind one)
+     * and no request id, where the filter takes the client's from a trusted proxy's headers.
+     */
+    @Test
+    void shouldGiveSignInEventsTheClientAddressAndTheRequestIdOfTheirRequest() throws Exception {
+        Browser dave = new Browser();
+        String token = dave.csrf();
+        for (String[] attempt : new String[][] {{"wrong", "failed-sign-in-dave"}, {"dave-pw", "sign-in-dave"}}) {
+            HttpResponse<String> signIn = dave.http.send(HttpRequest.newBuilder(uri("/login"))
+                    .header("X-Request-Id", attempt[1]).header("X-Forwarded-For", "203.0.113.77")
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("username=dave&password=" + attempt[0]
+                            + "&_csrf=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(signIn.statusCode()).isEqualTo(302);
+        }
+        trail.flush();
+
+        io.activitytrail.Activity failed = trail.query(io.activitytrail.ActivityQuery.forUser("dave").actions("login_failed").build())
+                .activities().get(0);
+        assertThat(failed.requestId()).isEqualTo("failed-sign-in-dave");
+        assertThat(failed.ipAddress()).as("the client behind the trusted proxy, masked to /24").isEqualTo("203.0.113.0");
+        io.activitytrail.Activity login = trail.query(io.activitytrail.ActivityQuery.forUser("dave").actions("login").build())
+                .activities().get(0);
+        assertThat(login.requestId()).isEqualTo("sign-in-dave");
+        assertThat(login.ipAddress()).isEqualTo("203.0.113.0");
+    }
+
+    /**
+     * The one {@code http_request} of {@code userId} with {@code requestId}, waited for: the filter
+     * logs a request when the chain returns, which may be after the client has read the response.
+     */
+    private io.activitytrail.Activity onlyRequest(String userId, String requestId) {
+        List<io.activitytrail.Activity> found = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            trail.flush();
+            found.clear();
+            found.addAll(trail.query(io.activitytrail.ActivityQuery.forUser(userId)
+                    .actions("http_request").requestId(requestId).build()).activities());
+            assertThat(found).as("http_request of %s with request id %s", userId, requestId).hasSize(1);
+        });
+        return found.get(0);
+    }
+
+    /** Regression: a description over 1,000 characters or metadata over 16 KiB made the call go unlogged (a warning only). */
+    @Test
+    void shouldLogATrackedCallWhoseDescriptionOrMetadataIsTooLong() throws Exception {
+        Browser bob = new Browser();
+        bob.signIn("bob", "bob-pw");
+        assertThat(bob.get("/invoices/31/note?length=2000").body()).isEqualTo("noted");
+        assertThat(bob.get("/invoices/32/note?length=20000").body()).isEqualTo("noted");
+        trail.flush();
+
+        List<io.activitytrail.Activity> notes = trail.query(io.activitytrail.ActivityQuery.forUser("bob")
+                .actions("invoice_noted").build()).activities();
+        assertThat(notes).hasSize(2);
+        io.activitytrail.Activity longDescription = notes.stream()
+                .filter(a -> a.description().startsWith("Note on invoice 31")).findFirst().orElseThrow();
+        assertThat(longDescription.description()).hasSize(io.activitytrail.Activity.MAX_DESCRIPTION_LENGTH).endsWith("\u2026");
+        assertThat(longDescription.metadata().get("note")).asString().hasSize(2000);
+        io.activitytrail.Activity largeMetadata = notes.stream()
+                .filter(a -> a.description().startsWith("Note on invoice 32")).findFirst().orElseThrow();
+        assertThat(largeMetadata.metadata()).doesNotContainKey("note").containsKey("metadata_omitted");
+        assertThat(largeMetadata.metadata().get("keys")).asList().containsExactly("note");
     }
 
     private Browser adminBrowser() throws Exception {

@@ -4,12 +4,12 @@ import io.activitytrail.servlet.AccessPolicy;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.core.context.SecurityContextHolder;
 
 /**
  * The access policy on the authorities of Spring Security's context. A role matches an authority
- * of the same name or with the {@code ROLE_} prefix, ignoring case ({@code admin} matches
- * {@code ROLE_ADMIN}), so that {@code roles("ADMIN")} and {@code authorities("admin")} both work.
+ * of the same name or with the {@code ROLE_} prefix, ignoring the case of ASCII letters only
+ * ({@code admin} matches {@code ROLE_ADMIN}, not {@code ROLE_ADMİN}), so that
+ * {@code roles("ADMIN")} and {@code authorities("admin")} both work.
  */
 public final class AuthoritiesAccessPolicy implements AccessPolicy {
     private final String adminRole;
@@ -40,19 +40,44 @@ public final class AuthoritiesAccessPolicy implements AccessPolicy {
         return has(callerId, adminRole);
     }
 
-    /** Whether the context's authentication is the caller's and holds {@code role}. */
+    /**
+     * Whether the security context's authentication, a signed-in one, holds {@code role}. The
+     * caller id is not compared with the authentication's name: it is whatever the host's
+     * {@code AuthenticationUserId} made of that same authentication (the API servlet runs inside
+     * the security chain, so the context is this request's).
+     */
     private static boolean has(String callerId, String role) {
-        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
-        if (authentication == null || !authentication.isAuthenticated() || !callerId.equals(authentication.getName())) {
+        Authentication authentication = SecurityContextUserResolver.current();
+        if (authentication == null) {
             return false;
         }
+        String wanted = asciiLowerCase(role);
         for (GrantedAuthority granted : authentication.getAuthorities()) {
             String authority = granted.getAuthority();
-            if (authority != null && (authority.equalsIgnoreCase(role) || authority.equalsIgnoreCase("ROLE_" + role))) {
+            if (authority == null) {
+                continue;
+            }
+            String held = asciiLowerCase(authority);
+            if (held.equals(wanted) || held.equals("role_" + wanted)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * {@code s} with A to Z lower-cased and nothing else: equalsIgnoreCase, and even
+     * toLowerCase(Locale.ROOT), fold other letters onto ASCII ones (the dotted capital I, the
+     * dotless i, the Kelvin sign), which would let a look-alike authority pass for a role.
+     */
+    private static String asciiLowerCase(String s) {
+        char[] chars = s.toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            if (chars[i] >= 'A' && chars[i] <= 'Z') {
+                chars[i] = (char) (chars[i] + ('a' - 'A'));
+            }
+        }
+        return new String(chars);
     }
 
     @Override

@@ -2,10 +2,13 @@ package io.activitytrail.spring.internal;
 
 import io.activitytrail.Activity;
 import io.activitytrail.ActivityTrail;
+import io.activitytrail.InvalidActivityException;
 import io.activitytrail.Severity;
+import io.activitytrail.spring.AuthenticationUserId;
 import io.activitytrail.spring.TrackActivity;
 import java.lang.reflect.Method;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,20 +31,24 @@ public final class TrackActivityInterceptor implements MethodInterceptor {
     private static final Logger LOG = LoggerFactory.getLogger(TrackActivityInterceptor.class);
     private static final SpelExpressionParser PARSER = new SpelExpressionParser();
     private static final TemplateParserContext TEMPLATE = new TemplateParserContext();
+    private static final String ELLIPSIS = "\u2026";
 
     private final ObjectProvider<ActivityTrail> trail;
+    private final ObjectProvider<AuthenticationUserId> userId;
     private final ParameterNameDiscoverer names = new DefaultParameterNameDiscoverer();
     private final Map<Method, Parsed> parsed = new ConcurrentHashMap<>();
 
     private record Parsed(TrackActivity annotation, Expression description, Map<String, Expression> metadata) {}
 
-    public TrackActivityInterceptor(ObjectProvider<ActivityTrail> trail) {
+    /** Both looked up at the first call: the advisor is made before the beans it needs. */
+    public TrackActivityInterceptor(ObjectProvider<ActivityTrail> trail, ObjectProvider<AuthenticationUserId> userId) {
         this.trail = trail;
+        this.userId = userId;
     }
 
     @Override
     public Object invoke(MethodInvocation invocation) throws Throwable {
-        Optional<String> user = SecurityContextUserResolver.current();
+        Optional<String> user = currentUser(invocation);
         if (user.isEmpty()) {
             return invocation.proceed();
         }
@@ -54,6 +61,17 @@ public final class TrackActivityInterceptor implements MethodInterceptor {
         }
         log(invocation, user.get(), result, null);
         return result;
+    }
+
+    /** The signed-in user's id, as for requests; empty (the call is not logged) when nobody is, or the host's function fails. */
+    private Optional<String> currentUser(MethodInvocation invocation) {
+        try {
+            return SecurityContextUserResolver.userId(userId.getIfAvailable(AuthenticationUserId::name),
+                    SecurityContextUserResolver.current());
+        } catch (RuntimeException e) {
+            LOG.warn("@TrackActivity on {}: the AuthenticationUserId failed: {}", invocation.getMethod(), e.toString());
+            return Optional.empty();
+        }
     }
 
     private void log(MethodInvocation invocation, String userId, Object result, Throwable failure) {
@@ -80,14 +98,42 @@ public final class TrackActivityInterceptor implements MethodInterceptor {
                 metadata.put("exception", failure.getClass().getName());
             }
             Object description = p.description() == null ? null : evaluate(p.description(), context, method, "description");
-            target.log(Activity.builder(userId, p.annotation().action())
-                    .description(description == null ? null : String.valueOf(description))
-                    .severity(failure == null ? p.annotation().severity() : Severity.ERROR)
-                    .metadata(metadata)
-                    .build());
+            Activity.Builder activity = Activity.builder(userId, p.annotation().action())
+                    .description(description == null ? null : fitted(String.valueOf(description)))
+                    .severity(failure == null ? p.annotation().severity() : Severity.ERROR);
+            try {
+                activity.metadata(metadata);
+            } catch (InvalidActivityException tooLarge) {
+                // An audit event is never lost for its size: a small marker stands in for what was too big.
+                activity.metadata(omitted(metadata, tooLarge, failure));
+            }
+            target.log(activity.build());
         } catch (RuntimeException e) {
             LOG.warn("@TrackActivity on {}: could not log the call: {}", invocation.getMethod(), e.toString());
         }
+    }
+
+    /** {@code description}, cut to the limit with an ellipsis when longer (never inside a surrogate pair). */
+    static String fitted(String description) {
+        if (description.length() <= Activity.MAX_DESCRIPTION_LENGTH) {
+            return description;
+        }
+        int end = Activity.MAX_DESCRIPTION_LENGTH - 1;
+        if (Character.isHighSurrogate(description.charAt(end - 1))) {
+            end--;
+        }
+        return description.substring(0, end) + ELLIPSIS;
+    }
+
+    /** What is logged instead of metadata the activity refuses: why, which keys, and the exception of a failed call. */
+    static Map<String, Object> omitted(Map<String, Object> metadata, InvalidActivityException why, Throwable failure) {
+        Map<String, Object> marker = new LinkedHashMap<>();
+        marker.put("metadata_omitted", why.getMessage());
+        marker.put("keys", List.copyOf(metadata.keySet()));
+        if (failure != null) {
+            marker.put("exception", failure.getClass().getName());
+        }
+        return marker;
     }
 
     private static Object evaluate(Expression expression, MethodBasedEvaluationContext context, Method method, String what) {
