@@ -26,6 +26,7 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
+import org.jspecify.annotations.Nullable;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
@@ -41,6 +42,10 @@ import org.eclipse.jetty.server.ServerConnector;
  * ./mvnw -B -ntp -pl activity-benchmarks -am package -DskipTests
  * java -cp activity-benchmarks/target/benchmarks.jar io.activitytrail.benchmarks.load.FilterLoadRun [discarding|postgres ...]
  * </pre>
+ * <p>{@code FilterLoadRun urls <with-filter-url> <without-filter-url>} loads two servers started
+ * elsewhere instead (the Spring Boot demo: {@code activity-benchmarks/spring-load-run.sh}); the
+ * system property {@code cookie.<url>} gives the cookie of a signed-in session on that server.
+ *
  * System properties: {@code rounds} (5), {@code seconds} (10 per run), {@code connections} (32),
  * {@code threads} (wrk threads, 1). Needs {@code wrk} on the PATH (Debian: {@code apt-get install wrk}).
  */
@@ -63,12 +68,17 @@ public final class FilterLoadRun {
               "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0 Safari/537.36",
               "curl/8.5.0"}
             local n = 0
+            -- A signed-in session for applications that authenticate by cookie (the Spring Boot demo).
+            local cookie = os.getenv("WRK_COOKIE")
             request = function()
               n = n + 1
               local headers = {}
               headers["X-User"] = "user-" .. (n % 1000)
               headers["User-Agent"] = agents[(n % 10) + 1]
-              return wrk.format("GET", "/hello?page=" .. (n % 50), headers)
+              if cookie then
+                headers["Cookie"] = cookie
+              end
+              return wrk.format("GET", wrk.path .. "?page=" .. (n % 50), headers)
             end
             done = function(summary, latency, requests)
               local errors = summary.errors.connect + summary.errors.read + summary.errors.write
@@ -84,11 +94,16 @@ public final class FilterLoadRun {
     record Result(double rps, long p50, long p99, long p999, long errors) {}
 
     public static void main(String[] args) throws Exception {
-        List<String> stores = args.length == 0 ? List.of("discarding", "postgres") : Arrays.asList(args);
         Path script = Files.createTempFile("filter-load", ".lua");
         Files.writeString(script, SCRIPT);
         System.out.printf("FilterLoadRun: %d rounds of %d s per server, wrk -t%d -c%d, Java %s, %d cores%n", ROUNDS, SECONDS,
                 THREADS, CONNECTIONS, System.getProperty("java.version"), Runtime.getRuntime().availableProcessors());
+        if (args.length == 3 && args[0].equals("urls")) {
+            // Two servers started elsewhere (activity-benchmarks/spring-load-run.sh): the same app with the filter on and off.
+            compare("urls", args[1], args[2], script, null);
+            return;
+        }
+        List<String> stores = args.length == 0 ? List.of("discarding", "postgres") : Arrays.asList(args);
         for (String store : stores) {
             run(store, script);
         }
@@ -106,43 +121,12 @@ public final class FilterLoadRun {
         Server withFilter = server(new ActivityFilter(timed, settings));
         Server without = server(null);
         try {
-            String on = "http://127.0.0.1:" + port(withFilter) + "/hello";
-            String off = "http://127.0.0.1:" + port(without) + "/hello";
-            wrk(on, script, 5);
-            wrk(off, script, 5);
-            List<Result> filtered = new ArrayList<>();
-            List<Result> bare = new ArrayList<>();
-            List<long[]> logTimes = new ArrayList<>();
-            for (int round = 0; round < ROUNDS; round++) {
-                boolean filteredFirst = round % 2 == 0;
-                for (int k = 0; k < 2; k++) {
-                    if ((k == 0) == filteredFirst) {
-                        timed.reset();
-                        filtered.add(wrk(on, script, SECONDS));
-                        logTimes.add(timed.percentiles());
-                    } else {
-                        bare.add(wrk(off, script, SECONDS));
-                    }
-                }
-                System.out.printf("  %s round %d: with filter %s | without %s | log() p50/p99/p99.9 %d/%d/%d ns over %d calls%n",
-                        storeName, round + 1, filtered.get(round), bare.get(round), logTimes.get(round)[0],
-                        logTimes.get(round)[1], logTimes.get(round)[2], logTimes.get(round)[3]);
-            }
+            compare(storeName, "http://127.0.0.1:" + port(withFilter) + "/hello", "http://127.0.0.1:" + port(without) + "/hello",
+                    script, timed);
             trail.flush();
             PipelineHealth health = trail.health();
-            double rpsOn = median(filtered.stream().mapToDouble(Result::rps).toArray());
-            double rpsOff = median(bare.stream().mapToDouble(Result::rps).toArray());
-            System.out.printf(Locale.ROOT, "%s: throughput with filter %.0f/s, without %.0f/s, ratio %.3f%n", storeName, rpsOn, rpsOff, rpsOn / rpsOff);
-            System.out.printf(Locale.ROOT, "%s: latency µs with filter p50 %.0f p99 %.0f p99.9 %.0f; without p50 %.0f p99 %.0f p99.9 %.0f%n", storeName,
-                    median(filtered.stream().mapToDouble(Result::p50).toArray()), median(filtered.stream().mapToDouble(Result::p99).toArray()),
-                    median(filtered.stream().mapToDouble(Result::p999).toArray()), median(bare.stream().mapToDouble(Result::p50).toArray()),
-                    median(bare.stream().mapToDouble(Result::p99).toArray()), median(bare.stream().mapToDouble(Result::p999).toArray()));
-            System.out.printf(Locale.ROOT, "%s: log() ns medians over rounds p50 %.0f p99 %.0f p99.9 %.0f%n", storeName,
-                    median(logTimes.stream().mapToDouble(t -> t[0]).toArray()), median(logTimes.stream().mapToDouble(t -> t[1]).toArray()),
-                    median(logTimes.stream().mapToDouble(t -> t[2]).toArray()));
-            System.out.printf("%s: pipeline after the run: %s, dropped %d, spooled bytes %d, errors in wrk runs %d%n", storeName,
-                    health.status(), health.dropped(), health.spoolBytes(),
-                    filtered.stream().mapToLong(Result::errors).sum() + bare.stream().mapToLong(Result::errors).sum());
+            System.out.printf("%s: pipeline after the run: %s, dropped %d, spooled bytes %d%n", storeName,
+                    health.status(), health.dropped(), health.spoolBytes());
         } finally {
             withFilter.stop();
             without.stop();
@@ -152,6 +136,52 @@ public final class FilterLoadRun {
                 database.close();
             }
         }
+    }
+
+    /**
+     * Loads {@code on} (with the filter) and {@code off} (without) in turn, alternating which goes
+     * first, and prints the medians over the rounds; {@code timed}, when given, times each log call.
+     */
+    private static void compare(String label, String on, String off, Path script, @Nullable TimedTrail timed)
+            throws IOException, InterruptedException {
+        wrk(on, script, 5);
+        wrk(off, script, 5);
+        List<Result> filtered = new ArrayList<>();
+        List<Result> bare = new ArrayList<>();
+        List<long[]> logTimes = new ArrayList<>();
+        for (int round = 0; round < ROUNDS; round++) {
+            boolean filteredFirst = round % 2 == 0;
+            for (int k = 0; k < 2; k++) {
+                if ((k == 0) == filteredFirst) {
+                    if (timed != null) {
+                        timed.reset();
+                    }
+                    filtered.add(wrk(on, script, SECONDS));
+                    if (timed != null) {
+                        logTimes.add(timed.percentiles());
+                    }
+                } else {
+                    bare.add(wrk(off, script, SECONDS));
+                }
+            }
+            System.out.printf("  %s round %d: with filter %s | without %s%s%n", label, round + 1, filtered.get(round), bare.get(round),
+                    timed == null ? "" : String.format(" | log() p50/p99/p99.9 %d/%d/%d ns over %d calls", logTimes.get(round)[0],
+                            logTimes.get(round)[1], logTimes.get(round)[2], logTimes.get(round)[3]));
+        }
+        double rpsOn = median(filtered.stream().mapToDouble(Result::rps).toArray());
+        double rpsOff = median(bare.stream().mapToDouble(Result::rps).toArray());
+        System.out.printf(Locale.ROOT, "%s: throughput with filter %.0f/s, without %.0f/s, ratio %.3f%n", label, rpsOn, rpsOff, rpsOn / rpsOff);
+        System.out.printf(Locale.ROOT, "%s: latency µs with filter p50 %.0f p99 %.0f p99.9 %.0f; without p50 %.0f p99 %.0f p99.9 %.0f%n", label,
+                median(filtered.stream().mapToDouble(Result::p50).toArray()), median(filtered.stream().mapToDouble(Result::p99).toArray()),
+                median(filtered.stream().mapToDouble(Result::p999).toArray()), median(bare.stream().mapToDouble(Result::p50).toArray()),
+                median(bare.stream().mapToDouble(Result::p99).toArray()), median(bare.stream().mapToDouble(Result::p999).toArray()));
+        if (timed != null) {
+            System.out.printf(Locale.ROOT, "%s: log() ns medians over rounds p50 %.0f p99 %.0f p99.9 %.0f%n", label,
+                    median(logTimes.stream().mapToDouble(t -> t[0]).toArray()), median(logTimes.stream().mapToDouble(t -> t[1]).toArray()),
+                    median(logTimes.stream().mapToDouble(t -> t[2]).toArray()));
+        }
+        System.out.printf("%s: errors in wrk runs %d%n", label,
+                filtered.stream().mapToLong(Result::errors).sum() + bare.stream().mapToLong(Result::errors).sum());
     }
 
     private static Server server(ActivityFilter filter) throws Exception {
@@ -176,8 +206,14 @@ public final class FilterLoadRun {
     }
 
     private static Result wrk(String url, Path script, int seconds) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("wrk", "-t" + THREADS, "-c" + CONNECTIONS, "-d" + seconds + "s", "-s", script.toString(), url)
-                .redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder("wrk", "-t" + THREADS, "-c" + CONNECTIONS, "-d" + seconds + "s", "-s",
+                script.toString(), url).redirectErrorStream(true);
+        // The session cookie of the server at this URL, when it authenticates by cookie.
+        String cookie = System.getProperty("cookie." + url);
+        if (cookie != null) {
+            builder.environment().put("WRK_COOKIE", cookie);
+        }
+        Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.waitFor() != 0) {
             throw new IllegalStateException("wrk failed: " + out);
