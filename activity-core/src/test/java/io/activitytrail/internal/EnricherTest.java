@@ -291,4 +291,15 @@ class EnricherTest {
         assertThat(resolved).hasValue(2);
         assertThat(listener.enrichmentFailures.sum()).isEqualTo(2);
     }
+
+    @Test
+    void shouldRedactACachedDeviceAnswerForEveryActivityOfItsUserAgent() {
+        Enricher enricher = enricher(PrivacyPolicy.defaults(), ua -> Map.of("browser", "Chrome", "api_key", "k-123"),
+                LocationResolver.NONE);
+
+        for (int i = 0; i < 2; i++) {
+            Activity enriched = enricher.enrich(Activity.builder("user-1", "login").userAgent("curl/8.0").build());
+            assertThat(enriched.deviceInfo()).containsEntry("browser", "Chrome").containsEntry("api_key", "[REDACTED]");
+        }
+    }
 }
