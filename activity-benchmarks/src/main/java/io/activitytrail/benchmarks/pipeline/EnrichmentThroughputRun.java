@@ -29,11 +29,13 @@ import java.util.Map;
  * <pre>
  * ./mvnw -B -ntp -pl activity-benchmarks -am package -DskipTests
  * java -Xms1g -Xmx1g -cp activity-benchmarks/target/benchmarks.jar \
- *     io.activitytrail.benchmarks.pipeline.EnrichmentThroughputRun [rounds=7] [activitiesPerRound=200000]
+ *     [-Ddistinct=10,1000,10000] io.activitytrail.benchmarks.pipeline.EnrichmentThroughputRun [rounds=7] [activitiesPerRound=200000]
  * </pre>
  */
 public final class EnrichmentThroughputRun {
-    private static final int[] DISTINCT = {10, 1_000, 10_000};
+    /** {@code -Ddistinct=10000} for one count only. */
+    private static final int[] DISTINCT = Arrays.stream(System.getProperty("distinct", "10,1000,10000").split(","))
+            .mapToInt(Integer::parseInt).toArray();
     private static final String[] POPULARITY = {"zipf", "uniform"};
     private static final int WARM_UP_ROUNDS = 2;
 
