@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,7 +55,6 @@ public final class Activity {
     /** The latest {@link #createdAt()}; later ones are typos, and overflow ids and cursors. */
     public static final Instant MAX_CREATED_AT = Instant.parse("9999-12-31T23:59:59.999999Z");
 
-    private static final Pattern ACTION = Pattern.compile("[a-z0-9_.:-]{1,100}");
 
     private final UUID id;
     private final String userId;
@@ -383,11 +381,30 @@ public final class Activity {
      * @throws InvalidActivityException when it does not match {@code [a-z0-9_.:-]{1,100}}
      */
     public static String validateAction(@Nullable String action) {
-        if (action == null || !ACTION.matcher(action).matches()) {
+        if (action == null || !isAction(action)) {
             throw new InvalidActivityException("action", "must match [a-z0-9_.:-]{1,100}, but was "
                     + Text.quoteForMessage(action));
         }
         return action;
+    }
+
+    /**
+     * {@code [a-z0-9_.:-]{1,100}}, checked without a regular expression: every activity is
+     * validated twice (when logged, and when the writer rebuilds it), and the matcher was 5% of
+     * the writer's time.
+     */
+    private static boolean isAction(String action) {
+        int length = action.length();
+        if (length == 0 || length > MAX_ACTION_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = action.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static @Nullable String validateIpAddress(@Nullable String ip) {

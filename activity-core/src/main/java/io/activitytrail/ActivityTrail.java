@@ -230,6 +230,7 @@ public interface ActivityTrail extends AutoCloseable {
         private Duration downAfter = Duration.ofMinutes(5);
         private PrivacyPolicy privacy = PrivacyPolicy.defaults();
         private @Nullable DeviceResolver deviceResolver;
+        private int deviceCacheSize = 10_000;
 
         private Builder() {}
 
@@ -313,6 +314,18 @@ public interface ActivityTrail extends AutoCloseable {
          */
         public Builder deviceResolver(DeviceResolver deviceResolver) {
             this.deviceResolver = requireNonNull(deviceResolver, "deviceResolver");
+            return this;
+        }
+
+        /**
+         * How many user agents' device info the writer keeps, so that each distinct user agent is
+         * resolved once (least recently and least often used go first); default 10,000, 0 to
+         * 1,000,000. uap-java takes about a millisecond per user agent, a hit some 70 ns: size it
+         * for the distinct user agents of a day (10,000 take about 7 MiB; see docs/benchmarks.md,
+         * "Enrichment"). 0 resolves every activity's user agent, for a resolver that caches itself.
+         */
+        public Builder deviceCacheSize(int deviceCacheSize) {
+            this.deviceCacheSize = checkRange("deviceCacheSize", deviceCacheSize, 0, 1_000_000);
             return this;
         }
 
@@ -459,7 +472,7 @@ public interface ActivityTrail extends AutoCloseable {
                     locationResolver, overflowPolicy, blockTimeout, retryInitialDelay, retryMaxDelay,
                     retryMaxAttempts, spoolMaxBytes, synchronousSeverity, shutdownHook, sessionIdHashKey,
                     threadFactory, downAfter, privacy,
-                    deviceResolver != null ? deviceResolver : DefaultDeviceResolver.forClassPath()));
+                    deviceResolver != null ? deviceResolver : DefaultDeviceResolver.forClassPath(), deviceCacheSize));
         }
 
         private static int checkRange(String name, int value, int min, int max) {

@@ -9,9 +9,10 @@ import java.util.Map;
  *
  * <p>Called on the writer thread ({@code activity-writer}), and on the caller's thread only for
  * {@link ActivityTrail#logNow} and synchronous writes; never on the overflow path, where device
- * info waits for the replay of the spool. Results are cached by the trail per user agent (a
- * bounded cache of 1,000), so an implementation need not cache, but it must be thread-safe. It may
- * be slow the first time (loading rules) but should be fast after that, since it delays the batch.
+ * info waits for the replay of the spool. Results are cached by the trail per user agent
+ * ({@link ActivityTrail.Builder#deviceCacheSize}, default 10,000), so an implementation need not
+ * cache, but it must be thread-safe. It may be slow the first time (loading rules) but should be
+ * fast after that, since it delays the batch.
  * An exception it throws is counted ({@link MetricsListener#onEnrichmentFailed}) and the activity
  * is stored without device info.
  *

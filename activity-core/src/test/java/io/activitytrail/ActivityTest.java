@@ -73,6 +73,27 @@ class ActivityTest {
 
     // ---------------------------------------------------------------- action
 
+    @Test
+    void shouldAcceptExactlyTheActionsThePatternMatches() {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile("[a-z0-9_.:-]{1,100}");
+        java.util.Random random = new java.util.Random(12);
+        String alphabet = "az09_.:-AZ /é\n\u0000\u00e0`{";
+        for (int n = 0; n < 20_000; n++) {
+            StringBuilder action = new StringBuilder();
+            int length = random.nextInt(n % 10 == 0 ? 110 : 8);
+            for (int i = 0; i < length; i++) {
+                action.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String candidate = action.toString();
+            boolean valid = pattern.matcher(candidate).matches();
+            if (valid) {
+                assertThat(Activity.validateAction(candidate)).isEqualTo(candidate);
+            } else {
+                assertThatThrownBy(() -> Activity.validateAction(candidate)).isInstanceOf(InvalidActivityException.class);
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"Login", "LOGIN", "log in", "login ", "", "login!", "caf\u00e9", "a/b", "a\nb"})
     void shouldRejectAnActionOutsideTheAllowedCharacters(String action) {

@@ -36,6 +36,9 @@ class ActivityTrailBuilderTest {
         assertThatThrownBy(() -> b.queueCapacity(10_000_001))
                 .hasMessage("queueCapacity must be between 1 and 10000000, but was 10000001");
         assertThatThrownBy(() -> b.retention(Duration.ofHours(23))).hasMessage("retention must be between PT24H and PT8760000H, but was PT23H");
+        assertThatThrownBy(() -> b.deviceCacheSize(-1)).hasMessage("deviceCacheSize must be between 0 and 1000000, but was -1");
+        assertThatThrownBy(() -> b.deviceCacheSize(1_000_001))
+                .hasMessage("deviceCacheSize must be between 0 and 1000000, but was 1000001");
     }
 
     @Test

@@ -72,7 +72,7 @@ public final class DefaultActivityTrail implements ActivityTrail {
         this.synchronousOrdinal = config.synchronous() ? 0
                 : config.synchronousSeverity() != null ? config.synchronousSeverity().ordinal() : Integer.MAX_VALUE;
         this.enricher = new Enricher(new SessionIdHasher(config.sessionIdHashKey()), config.privacy(),
-                config.deviceResolver(), config.locationResolver(), listener);
+                config.deviceResolver(), config.deviceCacheSize(), config.locationResolver(), listener);
         this.spool = DiskSpool.open(config.spoolDirectory(), config.spoolMaxBytes());
         this.rejectedLog = new RejectedLog(config.spoolDirectory(), config.clock(), Math.max(64 * 1024L, config.spoolMaxBytes() / 10));
         this.pipeline = new WritePipeline(config, queue, spool, rejectedLog, enricher, listener);

@@ -42,16 +42,31 @@ final class Enricher {
     private final DeviceResolver deviceResolver;
     private final LocationResolver locationResolver;
     private final MetricsListener listener;
-    private final Cache<String, Map<String, ?>> devices = Caffeine.newBuilder().maximumSize(1_000).build();
-    private final Function<String, Map<String, ?>> resolveDevice;
+    /**
+     * Device info per user agent, as checked copies ({@link JsonValues#copy}) with the privacy
+     * policy applied: a parse by uap-java takes about a millisecond, a hit some 70 ns and neither
+     * copying nor redacting. Null when the cache size is 0.
+     */
+    private final @Nullable Cache<String, Map<String, Object>> devices;
+    private final Function<String, Map<String, Object>> resolveDevice;
 
-    Enricher(SessionIdHasher hasher, PrivacyPolicy privacy, DeviceResolver deviceResolver,
+    Enricher(SessionIdHasher hasher, PrivacyPolicy privacy, DeviceResolver deviceResolver, int deviceCacheSize,
             LocationResolver locationResolver, MetricsListener listener) {
         this.hasher = hasher;
         this.privacy = privacy;
         this.redactor = SecretRedactor.of(privacy);
         this.deviceResolver = deviceResolver;
-        this.resolveDevice = deviceResolver::resolve;
+        // Maintenance (eviction, draining the read buffer) runs on the writer itself: handed to the
+        // common pool, it woke a thread for every few reads and fought the writer for the cache's lock.
+        this.devices = deviceCacheSize == 0 ? null
+                : Caffeine.newBuilder().maximumSize(deviceCacheSize).executor(Runnable::run).build();
+        // Throws (and so caches nothing) when the resolver fails or its answer breaks a limit.
+        this.resolveDevice = userAgent -> {
+            Map<String, Object> answer = JsonValues.copy("deviceInfo", deviceResolver.resolve(userAgent),
+                    Activity.MAX_JSON_BYTES);
+            Map<String, Object> redacted = redactor.redact(answer);
+            return redacted == answer ? answer : JsonValues.copy("deviceInfo", redacted, Activity.MAX_JSON_BYTES);
+        };
         this.locationResolver = locationResolver;
         this.listener = listener;
     }
@@ -77,11 +92,8 @@ final class Enricher {
         if (locate && ip != null && location.isEmpty() && locationResolver != LocationResolver.NONE) {
             location = locate(ip); // from the raw address: before masking
         }
-        Map<String, ?> device = activity.deviceInfo();
-        if (identify) {
-            device = identify(activity.userAgent(), activity.deviceInfo());
-        }
-        Map<String, Object> deviceCopy = copy("deviceInfo", device, activity.deviceInfo());
+        Device device = identify ? identify(activity.userAgent(), activity.deviceInfo())
+                : new Device(activity.deviceInfo(), false);
         Map<String, Object> locationCopy = copy("locationInfo", location, activity.locationInfo());
         String sessionId = activity.sessionId();
         String hashed = hash && sessionId != null ? hash(sessionId) : sessionId;
@@ -89,7 +101,7 @@ final class Enricher {
             String maskedIp = ip == null || privacy.ipMasking() == PrivacyPolicy.IpMasking.FULL ? null : mask(ip);
             String description = redactor.redactText(activity.description());
             Map<String, Object> metadata = redactor.redact(activity.metadata());
-            Map<String, Object> deviceInfo = redactor.redact(deviceCopy);
+            Map<String, Object> deviceInfo = device.redacted() ? device.info() : redactor.redact(device.info());
             Map<String, Object> locationInfo = redactor.redact(
                     LocationGeneraliser.generalise(locationCopy, privacy.locationPrecision()));
             if (Objects.equals(maskedIp, ip) && description == activity.description()
@@ -137,27 +149,28 @@ final class Enricher {
 
     /**
      * Device info: resolved from the user agent when none is set, with client hints applied on
-     * top; kept as the host set it otherwise.
+     * top; kept as the host set it otherwise. Returns {@code given} itself, or a checked copy.
      */
-    private Map<String, ?> identify(@Nullable String userAgent, Map<String, Object> given) {
+    private Device identify(@Nullable String userAgent, Map<String, Object> given) {
         Map<?, ?> hints = ClientHints.in(given);
         if (!given.isEmpty() && hints == null) {
-            return given;
+            return new Device(given, false);
         }
         if (userAgent == null && hints == null) {
-            return given;
+            return new Device(given, false);
         }
-        Map<String, ?> resolved = Map.of();
+        Map<String, Object> resolved = Map.of();
         if (userAgent != null && deviceResolver != DeviceResolver.NONE) {
             try {
-                Map<String, ?> cached = devices.get(userAgent, resolveDevice);
+                Map<String, Object> cached = devices == null ? resolveDevice.apply(userAgent)
+                        : devices.get(userAgent, resolveDevice);
                 resolved = cached == null ? Map.of() : cached;
             } catch (RuntimeException | LinkageError e) {
                 failed("DeviceResolver.resolve", e);
             }
         }
         if (hints == null) {
-            return resolved;
+            return resolved.isEmpty() && given.isEmpty() ? new Device(given, false) : new Device(resolved, true);
         }
         try {
             Map<String, Object> merged = new LinkedHashMap<>(ClientHints.apply(resolved, hints));
@@ -166,12 +179,15 @@ final class Enricher {
                     merged.putIfAbsent(e.getKey(), e.getValue());
                 }
             }
-            return merged;
+            return new Device(copy("deviceInfo", merged, given), false);
         } catch (RuntimeException e) {
             failed("client hints", e);
-            return resolved;
+            return new Device(resolved, true);
         }
     }
+
+    /** Device info, and whether the privacy policy was applied to it already (in the cache). */
+    private record Device(Map<String, Object> info, boolean redacted) {}
 
     /**
      * A resolver's answer as an activity value ({@code given} itself when nothing was resolved);

@@ -4,12 +4,14 @@ import io.activitytrail.InvalidActivityException;
 import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,12 +48,19 @@ public final class JsonValues {
     /**
      * Copies {@code map} deeply into unmodifiable maps and lists of JSON values.
      *
+     * A copy this method made is returned as it is (it is immutable and was checked): the writer
+     * sets the same maps on an activity again, and shares one copy of the device info of a user
+     * agent between all its activities.
+     *
      * @throws InvalidActivityException naming {@code field} when the copy is larger than
      *     {@code maxBytes} as UTF-8 JSON, nested deeper than {@value #MAX_DEPTH} levels, or has a null key
      */
     public static Map<String, Object> copy(String field, @Nullable Map<String, ?> map, int maxBytes) {
         if (map == null || map.isEmpty()) {
             return Map.of();
+        }
+        if (map instanceof Checked checked && checked.bytes <= maxBytes) {
+            return checked;
         }
         Measured measured = measure(field, map);
         if (measured.longestNumber() > MAX_NUMBER_LENGTH) {
@@ -62,7 +71,38 @@ public final class JsonValues {
             throw new InvalidActivityException(field, "must be at most " + maxBytes
                     + " bytes as JSON, but was " + measured.bytes());
         }
-        return measured.copy();
+        return new Checked(measured.copy(), measured.bytes());
+    }
+
+    /** A deep, unmodifiable copy that passed the write-time rules, and its size as JSON. */
+    private static final class Checked extends AbstractMap<String, Object> {
+        private final Map<String, Object> copy;
+        private final long bytes;
+
+        Checked(Map<String, Object> copy, long bytes) {
+            this.copy = copy;
+            this.bytes = bytes;
+        }
+
+        @Override
+        public Set<Map.Entry<String, Object>> entrySet() {
+            return copy.entrySet();
+        }
+
+        @Override
+        public int size() {
+            return copy.size();
+        }
+
+        @Override
+        public @Nullable Object get(@Nullable Object key) {
+            return copy.get(key);
+        }
+
+        @Override
+        public boolean containsKey(@Nullable Object key) {
+            return copy.containsKey(key);
+        }
     }
 
     /**

@@ -44,4 +44,5 @@ public record TrailConfig(
         @Nullable ThreadFactory threadFactory,
         Duration downAfter,
         PrivacyPolicy privacy,
-        DeviceResolver deviceResolver) {}
+        DeviceResolver deviceResolver,
+        int deviceCacheSize) {}

@@ -26,7 +26,7 @@ class EnricherTest {
     private final CountingListener listener = new CountingListener();
 
     private Enricher enricher(PrivacyPolicy policy, DeviceResolver devices, LocationResolver locations) {
-        return new Enricher(new SessionIdHasher(KEY), policy, devices, locations, listener);
+        return new Enricher(new SessionIdHasher(KEY), policy, devices, 10_000, locations, listener);
     }
 
     private Enricher enricher(LocationResolver locations) {
@@ -51,9 +51,9 @@ class EnricherTest {
         otherKey[0] ^= 1;
         PrivacyPolicy p = PrivacyPolicy.defaults();
 
-        String one = new Enricher(new SessionIdHasher(KEY), p, DEVICES, LocationResolver.NONE, listener).protect(a).sessionId();
-        String two = new Enricher(new SessionIdHasher(otherKey), p, DEVICES, LocationResolver.NONE, listener).protect(a).sessionId();
-        String random = new Enricher(new SessionIdHasher(null), p, DEVICES, LocationResolver.NONE, listener).protect(a).sessionId();
+        String one = new Enricher(new SessionIdHasher(KEY), p, DEVICES, 10_000, LocationResolver.NONE, listener).protect(a).sessionId();
+        String two = new Enricher(new SessionIdHasher(otherKey), p, DEVICES, 10_000, LocationResolver.NONE, listener).protect(a).sessionId();
+        String random = new Enricher(new SessionIdHasher(null), p, DEVICES, 10_000, LocationResolver.NONE, listener).protect(a).sessionId();
 
         assertThat(one).isNotEqualTo(two).isNotEqualTo(random);
         assertThat(random).matches("[0-9a-f]{64}");
@@ -228,5 +228,78 @@ class EnricherTest {
         assertThat(enriched.description()).isNull();
         assertThat(enriched.sessionId()).matches("[0-9a-f]{64}");
         assertThat(listener.enrichmentFailures.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldResolveEachDistinctUserAgentOnceWhileTheCacheHoldsIt() {
+        AtomicInteger resolved = new AtomicInteger();
+        Enricher enricher = new Enricher(new SessionIdHasher(KEY), PrivacyPolicy.defaults(), ua -> {
+            resolved.incrementAndGet();
+            return Map.of("browser", ua);
+        }, 1_000, LocationResolver.NONE, listener);
+
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 1_000; i++) {
+                Activity enriched = enricher.enrich(Activity.builder("user-1", "login").userAgent("agent-" + i).build());
+                assertThat(enriched.deviceInfo()).containsExactly(Map.entry("browser", "agent-" + i));
+            }
+        }
+
+        assertThat(resolved).hasValue(1_000);
+    }
+
+    @Test
+    void shouldShareOneCheckedCopyOfTheDeviceInfoBetweenActivitiesOfAUserAgent() {
+        Map<String, Object> answer = new java.util.LinkedHashMap<>(Map.of("browser", "Chrome", "os", "Linux"));
+        Enricher enricher = enricher(PrivacyPolicy.defaults(), ua -> answer, LocationResolver.NONE);
+
+        Activity first = enricher.enrich(Activity.builder("user-1", "login").userAgent("Mozilla/5.0 (X11)").build());
+        answer.put("os", "changed afterwards");
+        Activity second = enricher.enrich(Activity.builder("user-2", "login").userAgent("Mozilla/5.0 (X11)").build());
+
+        assertThat(second.deviceInfo()).isSameAs(first.deviceInfo()).containsEntry("os", "Linux");
+    }
+
+    @Test
+    void shouldResolveEveryActivityWithACacheSizeOfZero() {
+        AtomicInteger resolved = new AtomicInteger();
+        Enricher enricher = new Enricher(new SessionIdHasher(KEY), PrivacyPolicy.defaults(), ua -> {
+            resolved.incrementAndGet();
+            return Map.of("browser", "Chrome");
+        }, 0, LocationResolver.NONE, listener);
+
+        for (int i = 0; i < 3; i++) {
+            enricher.enrich(Activity.builder("user-1", "login").userAgent("curl/8.0").build());
+        }
+
+        assertThat(resolved).hasValue(3);
+    }
+
+    @Test
+    void shouldCountATooLargeDeviceAnswerAtEveryActivityAndCacheNothing() {
+        AtomicInteger resolved = new AtomicInteger();
+        Enricher enricher = enricher(PrivacyPolicy.defaults(), ua -> {
+            resolved.incrementAndGet();
+            return Map.of("blob", "x".repeat(20_000));
+        }, LocationResolver.NONE);
+
+        for (int i = 0; i < 2; i++) {
+            Activity enriched = enricher.enrich(Activity.builder("user-1", "login").userAgent("curl/8.0").build());
+            assertThat(enriched.deviceInfo()).isEmpty();
+        }
+
+        assertThat(resolved).hasValue(2);
+        assertThat(listener.enrichmentFailures.sum()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldRedactACachedDeviceAnswerForEveryActivityOfItsUserAgent() {
+        Enricher enricher = enricher(PrivacyPolicy.defaults(), ua -> Map.of("browser", "Chrome", "api_key", "k-123"),
+                LocationResolver.NONE);
+
+        for (int i = 0; i < 2; i++) {
+            Activity enriched = enricher.enrich(Activity.builder("user-1", "login").userAgent("curl/8.0").build());
+            assertThat(enriched.deviceInfo()).containsEntry("browser", "Chrome").containsEntry("api_key", "[REDACTED]");
+        }
     }
 }

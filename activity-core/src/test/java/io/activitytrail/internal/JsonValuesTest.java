@@ -194,4 +194,14 @@ class JsonValuesTest {
                     java.math.BigDecimal.class, java.math.BigInteger.class, Boolean.class);
         }
     }
+
+    @Example
+    void shouldReturnItsOwnCheckedCopyAsItIsWithinTheLimit() {
+        Map<String, Object> copy = JsonValues.copy("metadata", Map.of("route", "/orders/{id}", "status", 200), 16 * 1024);
+
+        assertThat(JsonValues.copy("metadata", copy, 16 * 1024)).isSameAs(copy);
+        assertThatThrownBy(() -> JsonValues.copy("metadata", copy, 10))
+                .isInstanceOf(InvalidActivityException.class).hasMessageContaining("must be at most 10 bytes");
+        assertThatThrownBy(() -> copy.put("other", 1)).isInstanceOf(UnsupportedOperationException.class);
+    }
 }
