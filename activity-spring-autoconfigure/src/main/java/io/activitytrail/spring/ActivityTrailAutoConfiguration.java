@@ -107,6 +107,7 @@ public class ActivityTrailAutoConfiguration {
                 .batchSize(properties.getBatchSize())
                 .flushInterval(properties.getFlushInterval())
                 .queueCapacity(properties.getQueueCapacity())
+                .deviceCacheSize(properties.getDeviceCacheSize())
                 .overflowPolicy(properties.getOverflow())
                 .spoolDirectory(Path.of(properties.getSpoolDir()))
                 .shutdownTimeout(properties.getShutdownTimeout())

@@ -28,6 +28,8 @@ public class ActivityTrailProperties {
     private Duration flushInterval = Duration.ofMillis(200);
     /** Activities the in-memory queue holds. */
     private int queueCapacity = 100_000;
+    /** User agents whose parsed device info the writer keeps, so that each is parsed once (0 to 1,000,000). */
+    private int deviceCacheSize = 10_000;
     /** What log() does when the queue is full. */
     private OverflowPolicy overflow = OverflowPolicy.SPOOL;
     /** Where activities are spooled while the database is down. */
@@ -399,6 +401,14 @@ public class ActivityTrailProperties {
 
     public void setFlushInterval(Duration flushInterval) {
         this.flushInterval = flushInterval;
+    }
+
+    public int getDeviceCacheSize() {
+        return deviceCacheSize;
+    }
+
+    public void setDeviceCacheSize(int deviceCacheSize) {
+        this.deviceCacheSize = deviceCacheSize;
     }
 
     public int getQueueCapacity() {

@@ -19,7 +19,7 @@ class ConfigurationMetadataTest {
             new ObjectMapper().readTree(in).get("properties").forEach(p -> properties.put(p.get("name").asText(), p));
         }
         assertThat(properties).containsKeys("activity.enabled", "activity.table", "activity.schema", "activity.migrate",
-                "activity.batch-size", "activity.flush-interval", "activity.queue-capacity", "activity.overflow",
+                "activity.batch-size", "activity.flush-interval", "activity.queue-capacity", "activity.device-cache-size", "activity.overflow",
                 "activity.spool-dir", "activity.shutdown-timeout", "activity.retention", "activity.partitions-ahead",
                 "activity.session-id-hash-key", "activity.stats-cache-ttl", "activity.filter.enabled", "activity.filter.include",
                 "activity.filter.exclude", "activity.filter.log-anonymous", "activity.filter.trusted-proxies",
