@@ -3,11 +3,12 @@
 # (Spring Security form login, embedded PostgreSQL each), one with the ActivityFilter and one
 # with activity.filter.enabled=false, loaded in turn by FilterLoadRun (wrk) on GET /orders/7 as a
 # signed-in user. Everything shares this machine's cores. Needs wrk (Debian: apt-get install wrk).
-# Usage, from the repository root: bash activity-benchmarks/spring-load-run.sh [rounds] [seconds]
+# Usage, from the repository root: bash activity-benchmarks/spring-load-run.sh [rounds] [seconds] [warmup]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${1:-5}"
 SECONDS_PER_RUN="${2:-10}"
+WARMUP_SECONDS="${3:-40}"
 WORK="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
@@ -45,5 +46,5 @@ COOKIE_OFF="$(sign_in 18082)"
 curl -fs -o /dev/null -H "Cookie: $COOKIE_ON" "$ON" && curl -fs -o /dev/null -H "Cookie: $COOKIE_OFF" "$OFF" \
     || { echo "cannot reach the demo as a signed-in user"; exit 1; }
 
-java -Drounds="$ROUNDS" -Dseconds="$SECONDS_PER_RUN" "-Dcookie.$ON=$COOKIE_ON" "-Dcookie.$OFF=$COOKIE_OFF" \
+java -Drounds="$ROUNDS" -Dseconds="$SECONDS_PER_RUN" -Dwarmup="$WARMUP_SECONDS" "-Dcookie.$ON=$COOKIE_ON" "-Dcookie.$OFF=$COOKIE_OFF" \
     -cp activity-benchmarks/target/benchmarks.jar io.activitytrail.benchmarks.load.FilterLoadRun urls "$ON" "$OFF"

@@ -46,7 +46,7 @@ import org.eclipse.jetty.server.ServerConnector;
  * elsewhere instead (the Spring Boot demo: {@code activity-benchmarks/spring-load-run.sh}); the
  * system property {@code cookie.<url>} gives the cookie of a signed-in session on that server.
  *
- * System properties: {@code rounds} (5), {@code seconds} (10 per run), {@code connections} (32),
+ * System properties: {@code rounds} (5), {@code seconds} (10 per run), {@code warmup} (5 s per server), {@code connections} (32),
  * {@code threads} (wrk threads, 1). Needs {@code wrk} on the PATH (Debian: {@code apt-get install wrk}).
  */
 public final class FilterLoadRun {
@@ -54,6 +54,8 @@ public final class FilterLoadRun {
     private static final int SECONDS = Integer.getInteger("seconds", 10);
     private static final int CONNECTIONS = Integer.getInteger("connections", 32);
     private static final int THREADS = Integer.getInteger("threads", 1);
+    /** Seconds of load on each server before the rounds (a Spring application's JIT needs longer than 5). */
+    private static final int WARMUP = Integer.getInteger("warmup", 5);
 
     private static final String SCRIPT = """
             local agents = {
@@ -144,8 +146,8 @@ public final class FilterLoadRun {
      */
     private static void compare(String label, String on, String off, Path script, @Nullable TimedTrail timed)
             throws IOException, InterruptedException {
-        wrk(on, script, 5);
-        wrk(off, script, 5);
+        wrk(on, script, WARMUP);
+        wrk(off, script, WARMUP);
         List<Result> filtered = new ArrayList<>();
         List<Result> bare = new ArrayList<>();
         List<long[]> logTimes = new ArrayList<>();
