@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
  * any path (case-insensitively: {@code /A.CSS} is a style sheet too). Immutable and thread-safe.
  */
 public final class PathPattern {
+    private static final String[] NO_SEGMENTS = new String[0];
+
     private final String pattern;
     private final @Nullable String extension;
     private final String[] segments;
@@ -29,20 +31,53 @@ public final class PathPattern {
         if (!pattern.startsWith("/") || hasControlCharacter(pattern)) {
             return null;
         }
-        return new PathPattern(pattern, null, split(pattern));
+        return new PathPattern(pattern, null, segments(pattern));
     }
 
     public boolean matches(String path) {
-        if (extension != null) {
-            int lastSlash = path.lastIndexOf('/');
-            String last = path.substring(lastSlash + 1);
-            return last.length() > extension.length() && last.toLowerCase(Locale.ROOT).endsWith(extension);
-        }
-        return matchSegments(segments, 0, split(path), 0);
+        return matches(path, extension != null ? NO_SEGMENTS : segments(path));
     }
 
-    private static String[] split(String path) {
-        return java.util.Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toArray(String[]::new);
+    /** Whether {@link #matches(String, String[])} reads the segments (an extension pattern does not). */
+    public boolean needsSegments() {
+        return extension == null;
+    }
+
+    /**
+     * Whether {@code path} matches, given its {@link #segments(String) segments}: split once for
+     * every pattern a request is checked against, since this runs on every request. The segments
+     * may be null for a pattern that does not {@link #needsSegments() need them}.
+     */
+    public boolean matches(String path, String @Nullable [] pathSegments) {
+        if (extension != null) {
+            int lastSegment = path.length() - path.lastIndexOf('/') - 1;
+            return lastSegment > extension.length()
+                    && path.regionMatches(true, path.length() - extension.length(), extension, 0, extension.length());
+        }
+        return matchSegments(segments, 0, java.util.Objects.requireNonNull(pathSegments, "pathSegments"), 0);
+    }
+
+    /** The non-empty segments of {@code path}: {@code /a//b/} gives {@code [a, b]}. */
+    public static String[] segments(String path) {
+        int count = 0;
+        for (int i = 0, n = path.length(); i < n; i++) {
+            if (path.charAt(i) != '/' && (i == 0 || path.charAt(i - 1) == '/')) {
+                count++;
+            }
+        }
+        String[] out = new String[count];
+        int k = 0;
+        int start = -1;
+        for (int i = 0, n = path.length(); i <= n; i++) {
+            boolean slash = i == n || path.charAt(i) == '/';
+            if (slash && start >= 0) {
+                out[k++] = path.substring(start, i);
+                start = -1;
+            } else if (!slash && start < 0) {
+                start = i;
+            }
+        }
+        return out;
     }
 
     private static boolean matchSegments(String[] pattern, int p, String[] path, int s) {

@@ -158,13 +158,20 @@ public final class RequestLogger {
                 && (path.equals(apiPath) || path.startsWith(apiPath.endsWith("/") ? apiPath : apiPath + "/"))) {
             return false;
         }
+        String[] segments = null; // split once for all the patterns, and only if one needs it
         for (PathPattern exclude : excludes) {
-            if (exclude.matches(path)) {
+            if (segments == null && exclude.needsSegments()) {
+                segments = PathPattern.segments(path);
+            }
+            if (exclude.matches(path, segments)) {
                 return false;
             }
         }
         for (PathPattern include : includes) {
-            if (include.matches(path)) {
+            if (segments == null && include.needsSegments()) {
+                segments = PathPattern.segments(path);
+            }
+            if (include.matches(path, segments)) {
                 return true;
             }
         }

@@ -53,4 +53,16 @@ class PathPatternTest {
         assertThat(PathPattern.matchSegment(pattern, text)).isEqualTo(expected);
         assertThat(PathPattern.matchSegment("*a*a*a*a*a*a*a*a*b", "a".repeat(5000))).isFalse();
     }
+
+    /** The hand-written split (once per request instead of once per pattern) splits as String.split, dropping empty segments. */
+    @net.jqwik.api.Property(tries = 2_000)
+    void shouldSplitAPathIntoItsNonEmptySegments(@net.jqwik.api.ForAll("paths") String path) {
+        String[] expected = java.util.Arrays.stream(path.split("/")).filter(seg -> !seg.isEmpty()).toArray(String[]::new);
+        assertThat(PathPattern.segments(path)).containsExactly(expected);
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<String> paths() {
+        return net.jqwik.api.Arbitraries.strings().withChars("/ab.*").ofMaxLength(12);
+    }
 }
