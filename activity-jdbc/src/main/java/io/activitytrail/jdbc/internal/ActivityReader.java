@@ -74,7 +74,7 @@ public final class ActivityReader {
             int page = q.page().getAsInt();
             Sql count = count(q);
             Sql rows = numbered(q);
-            return routing.read(q.userId(), true, jdbi -> jdbi.withHandle(h -> {
+            return routing.read(q.userId(), jdbi -> jdbi.withHandle(h -> {
                 long counted = bindAll(plannedPerCall(h.createQuery(count.text()), q), count.params()).mapTo(Long.class).one();
                 boolean capped = counted > COUNT_CAP;
                 long total = Math.min(counted, COUNT_CAP);
@@ -84,7 +84,7 @@ public final class ActivityReader {
             }));
         }
         Sql keyset = keyset(q);
-        List<Activity> rows = routing.read(q.userId(), true, jdbi -> jdbi.withHandle(
+        List<Activity> rows = routing.read(q.userId(), jdbi -> jdbi.withHandle(
                 h -> bindAll(plannedPerCall(h.createQuery(keyset.text()), q), keyset.params()).map(MAPPER).list()));
         return ActivityPage.ofKeyset(rows, q.limit());
     }
@@ -185,7 +185,7 @@ public final class ActivityReader {
         while (true) {
             String createdAt = afterCreatedAt;
             String id = afterId;
-            List<Activity> page = routing.read(userId, true, jdbi -> jdbi.withHandle(h -> h.createQuery(sql.get("export_page"))
+            List<Activity> page = routing.read(userId, jdbi -> jdbi.withHandle(h -> h.createQuery(sql.get("export_page"))
                     .bind("user_id", userId).bind("after_created_at", createdAt).bind("after_id", id)
                     .bind("limit", EXPORT_PAGE_SIZE).map(MAPPER).list()));
             for (Activity activity : page) {

@@ -13,7 +13,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
-import java.util.function.LongSupplier;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jspecify.annotations.Nullable;
@@ -80,7 +79,6 @@ public final class ReadRouting implements AutoCloseable {
     private final Jdbi primary;
     private final @Nullable Jdbi replica;
     private final Duration maxLag;
-    private final LongSupplier nanoTime;
     private final @Nullable Cache<String, Long> lastWritePosition;
     private final @Nullable ScheduledExecutorService checker;
     /** Positions sampled on the primary that the replica had not replayed at the last check, oldest first; checker thread only. */
@@ -93,22 +91,17 @@ public final class ReadRouting implements AutoCloseable {
      * @param maxLag the most lag at which the replica still serves reads
      */
     public ReadRouting(Jdbi primary, @Nullable Jdbi replica, Duration maxLag) {
-        this(primary, replica, maxLag, System::nanoTime, replica != null);
-    }
-
-    ReadRouting(Jdbi primary, @Nullable Jdbi replica, Duration maxLag, LongSupplier nanoTime, boolean scheduledChecks) {
         this.primary = primary;
         this.replica = replica;
         this.maxLag = maxLag;
-        this.nanoTime = nanoTime;
-        this.state = new ReplicaState(nanoTime.getAsLong(), false, 0, 0, "not checked yet");
+        this.state = new ReplicaState(System.nanoTime(), false, 0, 0, "not checked yet");
         // A write's position matters only until the replica replays it or lags past maxLag (then
         // every read is on the primary anyway): keep it a little longer than that.
         this.lastWritePosition = replica == null ? null : Caffeine.newBuilder()
                 .expireAfterWrite(maxLag.plus(STALE_AFTER).plus(CHECK_INTERVAL))
                 .maximumSize(100_000)
                 .build();
-        this.checker = replica != null && scheduledChecks ? Executors.newSingleThreadScheduledExecutor(r -> {
+        this.checker = replica != null ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "activity-replica-check");
             t.setDaemon(true);
             return t;
@@ -137,10 +130,11 @@ public final class ReadRouting implements AutoCloseable {
 
     /**
      * Runs {@code read} for {@code userId} where {@link #jdbiFor} says. A read that fails on the
-     * replica is run again on the primary when {@code retryOnPrimary} (not for a streamed export,
-     * whose sink may already hold rows), and the replica counts as down until the next check.
+     * replica (other than by a statement timeout) is run again on the primary, and the replica
+     * counts as down until the next check; so a read must have no effect outside its result (an
+     * export reads a page, and only then passes it to the sink).
      */
-    public <T> T read(String userId, boolean retryOnPrimary, Function<Jdbi, T> read) {
+    public <T> T read(String userId, Function<Jdbi, T> read) {
         Jdbi chosen = jdbiFor(userId);
         if (chosen == primary) {
             return read.apply(primary);
@@ -152,9 +146,6 @@ public final class ReadRouting implements AutoCloseable {
                 throw e; // as slow on the primary, most likely; and the replica is up
             }
             markDown(e);
-            if (!retryOnPrimary) {
-                throw e;
-            }
             LOG.debug("A read on the replica failed; running it on the primary", e);
             return read.apply(primary);
         }
@@ -208,7 +199,7 @@ public final class ReadRouting implements AutoCloseable {
 
     /** One check of the replica: up or not, what it has replayed, its lag. */
     void check() {
-        long now = nanoTime.getAsLong();
+        long now = System.nanoTime();
         @Nullable Sample sample = null;
         @Nullable String primaryIdentity = null;
         try {
@@ -252,7 +243,7 @@ public final class ReadRouting implements AutoCloseable {
         if (previous.up()) {
             LOG.warn("The read replica is unavailable; reads run on the primary ({})", SqlErrors.reason(e));
         }
-        state = new ReplicaState(nanoTime.getAsLong(), false, 0, 0, SqlErrors.reason(e));
+        state = new ReplicaState(System.nanoTime(), false, 0, 0, SqlErrors.reason(e));
     }
 
     private boolean usable(ReplicaState s) {
@@ -264,7 +255,7 @@ public final class ReadRouting implements AutoCloseable {
     }
 
     private long ageMillis(ReplicaState s) {
-        return TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - s.checkedAtNanos());
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - s.checkedAtNanos());
     }
 
     @Override

@@ -75,7 +75,7 @@ public final class StatsReader {
     ActivityStats compute(String userId, Instant from, Instant to) {
         OffsetDateTime f = from.atOffset(ZoneOffset.UTC);
         OffsetDateTime t = to.atOffset(ZoneOffset.UTC);
-        return routing.read(userId, true, jdbi -> jdbi.withHandle(h -> {
+        return routing.read(userId, jdbi -> jdbi.withHandle(h -> {
             Map<String, Long> byAction = new HashMap<>();
             Map<Severity, Long> bySeverity = new HashMap<>();
             TreeMap<LocalDate, Long> perDay = new TreeMap<>();
