@@ -26,6 +26,7 @@ import io.activitytrail.jdbc.internal.TableNames;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -289,9 +290,9 @@ public final class JdbcActivityStore implements ActivityStore {
                 h.createQuery(sql.get("erase_lock")).setQueryTimeout(maintenanceTimeoutSeconds)
                         .bind("key1", Locks.ERASURE).bind("key2", names.lockKey())
                         .mapTo(Integer.class).one();
-                java.time.OffsetDateTime erasedAt = h.createQuery(sql.get("record_erasure"))
+                OffsetDateTime erasedAt = h.createQuery(sql.get("record_erasure"))
                         .bind("user_id", userId)
-                        .mapTo(java.time.OffsetDateTime.class).one();
+                        .mapTo(OffsetDateTime.class).one();
                 int deleted = h.createUpdate(sql.get("erase_user")).setQueryTimeout(maintenanceTimeoutSeconds)
                         .bind("user_id", userId).execute();
                 h.createQuery(sql.get("notify_erasure"))

@@ -110,11 +110,7 @@ public final class ActivityWriter {
         return jdbi.inTransaction(TransactionIsolationLevel.READ_COMMITTED, h -> {
             // Under the write timeout too: an erasure of a huge history holds the lock for its
             // DELETE, and the batch then fails and is retried rather than holding the writer.
-            h.createQuery(sql.get("insert_lock"))
-                    .setQueryTimeout(timeoutSeconds)
-                    .bind("key1", Locks.ERASURE)
-                    .bind("key2", sql.names().lockKey())
-                    .mapTo(Integer.class).one();
+            Locks.shareErasureLock(h, sql, timeoutSeconds);
             return h.createUpdate(sql.get("insert_batch"))
                 .setQueryTimeout(timeoutSeconds)
                 .bindArray("ids", String.class, ids)

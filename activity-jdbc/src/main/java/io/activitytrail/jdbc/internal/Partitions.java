@@ -218,7 +218,7 @@ public final class Partitions {
             }
             // Shared erasure lock before the default partition's: an erasure planned while the rows
             // are away from every partition would miss them (its DELETE does not see the new one).
-            h.execute("SELECT pg_advisory_xact_lock_shared(?, hashtext(?))", Locks.ERASURE, sql.names().lockKey());
+            Locks.shareErasureLock(h, sql, 0);
             h.execute(sql.get("lock_default"));
             h.createUpdate(sql.get("stash_default_rows")).bind("from", from).bind("to", to).execute();
             int moved = h.createUpdate(sql.get("delete_default_rows")).bind("from", from).bind("to", to).execute();

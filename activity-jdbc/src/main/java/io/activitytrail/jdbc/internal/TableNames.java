@@ -85,7 +85,7 @@ public record TableNames(String schema, String table) {
      * listener takes only its own table's erasures (see {@link ErasureListener}).
      */
     public String erasureChannel() {
-        return table + "_erasures";
+        return erasuresTable();
     }
 
     public String severityType() {

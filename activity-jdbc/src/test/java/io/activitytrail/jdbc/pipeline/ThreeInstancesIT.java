@@ -6,6 +6,7 @@ import io.activitytrail.Activity;
 import io.activitytrail.ActivityTrail;
 import io.activitytrail.testing.CountingListener;
 import io.activitytrail.testsupport.PostgresExtension;
+import io.activitytrail.testsupport.SteadyLoad;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -17,7 +18,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,12 +73,8 @@ class ThreeInstancesIT {
             long start = System.nanoTime();
             long intervalNanos = 1_000_000_000L / RATE_PER_SECOND;
             for (long i = 0; ; i++) {
-                long due = start + i * intervalNanos;
-                long now;
-                while ((now = System.nanoTime()) < due) {
-                    LockSupport.parkNanos(due - now);
-                }
-                long elapsed = now - start;
+                SteadyLoad.sleepUntil(start, Duration.ofNanos(i * intervalNanos));
+                long elapsed = System.nanoTime() - start;
                 if (elapsed >= RUN.toNanos()) {
                     break;
                 }
