@@ -5,12 +5,16 @@ import java.lang.reflect.Array;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
@@ -160,12 +164,12 @@ public final class JsonValues {
             size.bytes += quotedLength(s);
             return s;
         }
-        if (value instanceof Boolean) {
-            size.bytes += value.toString().length();
+        if (value instanceof Boolean b) {
+            size.bytes += b ? 4 : 5;
             return value;
         }
         if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
-            size.number(value.toString().length());
+            size.number(decimalLength(((Number) value).longValue()));
             return value instanceof Short || value instanceof Byte ? ((Number) value).intValue() : value;
         }
         if (value instanceof BigInteger n) {
@@ -191,6 +195,9 @@ public final class JsonValues {
             if (depth >= maxDepth) {
                 throw new InvalidActivityException(field, "must not be nested deeper than " + maxDepth + " levels");
             }
+        }
+        if (value instanceof Map<?, ?> map && map.size() <= SmallMap.MAX_SIZE) {
+            return copySmall(field, map, size, depth, maxDepth);
         }
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> copy = new LinkedHashMap<>(Math.max(4, map.size() * 2));
@@ -231,12 +238,129 @@ public final class JsonValues {
         return s;
     }
 
+    /** Copies a map of a few entries into a {@link SmallMap}; a key met twice (two keys with one {@code toString()}) keeps the last value. */
+    private static Map<String, Object> copySmall(String field, Map<?, ?> map, Counter size, int depth, int maxDepth) {
+        String[] keys = new String[map.size()];
+        @Nullable Object[] values = new Object[map.size()];
+        int count = 0;
+        size.bytes += 2 + Math.max(0, map.size() - 1);
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (e.getKey() == null) {
+                throw new InvalidActivityException(field, "must not have a null key");
+            }
+            String key = e.getKey().toString();
+            size.bytes += quotedLength(key) + 1;
+            Object copy = copyValue(field, e.getValue(), size, depth + 1, maxDepth);
+            int at = SmallMap.indexOf(keys, count, key);
+            if (at >= 0) {
+                values[at] = copy;
+                continue;
+            }
+            if (count == keys.length) { // the map grew while being read
+                keys = Arrays.copyOf(keys, count * 2 + 1);
+                values = Arrays.copyOf(values, count * 2 + 1);
+            }
+            keys[count] = key;
+            values[count++] = copy;
+        }
+        return new SmallMap(keys, values, count);
+    }
+
+    /**
+     * An unmodifiable map of a few entries in insertion order, kept in two arrays and searched
+     * by a scan: the maps of an activity are mostly a handful of entries, and a copy per activity
+     * of a {@code LinkedHashMap} (a node per entry, hashing every key) was the largest part of
+     * building one on the request thread.
+     */
+    static final class SmallMap extends AbstractMap<String, Object> {
+        static final int MAX_SIZE = 8;
+        private final String[] keys;
+        private final @Nullable Object[] values;
+        private final int size;
+
+        SmallMap(String[] keys, @Nullable Object[] values, int size) {
+            this.keys = keys;
+            this.values = values;
+            this.size = size;
+        }
+
+        static int indexOf(String[] keys, int count, Object key) {
+            for (int i = 0; i < count; i++) {
+                if (keys[i].equals(key)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        @Override
+        public boolean containsKey(@Nullable Object key) {
+            return key != null && indexOf(keys, size, key) >= 0;
+        }
+
+        @Override
+        public @Nullable Object get(@Nullable Object key) {
+            int at = key == null ? -1 : indexOf(keys, size, key);
+            return at < 0 ? null : values[at];
+        }
+
+        @Override
+        public Set<Map.Entry<String, Object>> entrySet() {
+            return new AbstractSet<>() {
+                @Override
+                public int size() {
+                    return size;
+                }
+
+                @Override
+                public Iterator<Map.Entry<String, Object>> iterator() {
+                    return new Iterator<>() {
+                        private int next;
+
+                        @Override
+                        public boolean hasNext() {
+                            return next < size;
+                        }
+
+                        @Override
+                        public Map.Entry<String, Object> next() {
+                            if (next >= size) {
+                                throw new NoSuchElementException();
+                            }
+                            int i = next++;
+                            return new AbstractMap.SimpleImmutableEntry<>(keys[i], values[i]);
+                        }
+                    };
+                }
+            };
+        }
+    }
+
+    /** Characters of {@code n} in decimal, its sign included; computed, never printed. */
+    static int decimalLength(long n) {
+        if (n == Long.MIN_VALUE) {
+            return 20;
+        }
+        int length = n < 0 ? 2 : 1;
+        for (long rest = Math.abs(n); rest >= 10; rest /= 10) {
+            length++;
+        }
+        return length;
+    }
+
     /** Length in bytes of {@code s} as a JSON string in UTF-8, quotes and escapes included. */
     static long quotedLength(String s) {
         long n = 2;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') {
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                n += 1; // the usual case, tested first: printable ASCII
+            } else if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') {
                 n += 2;
             } else if (c < 0x20) {
                 n += 6;

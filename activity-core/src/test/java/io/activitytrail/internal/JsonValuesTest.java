@@ -204,4 +204,56 @@ class JsonValuesTest {
                 .isInstanceOf(InvalidActivityException.class).hasMessageContaining("must be at most 10 bytes");
         assertThatThrownBy(() -> copy.put("other", 1)).isInstanceOf(UnsupportedOperationException.class);
     }
+
+    /** Small maps are copied into arrays, not a LinkedHashMap: they must still be maps in every way a reader uses. */
+    @Example
+    void shouldCopyASmallMapAsAnOrderedUnmodifiableMapEqualToTheOriginal() {
+        Map<String, Object> original = new java.util.LinkedHashMap<>();
+        original.put("method", "GET");
+        original.put("path", "/orders/17");
+        original.put("status", 200);
+        original.put("gone", null);
+
+        Map<String, Object> copy = JsonValues.copy("metadata", original, 16 * 1024);
+
+        assertThat(copy).containsExactly(Map.entry("method", "GET"), Map.entry("path", "/orders/17"),
+                Map.entry("status", 200), new java.util.AbstractMap.SimpleEntry<>("gone", null));
+        assertThat(copy).isEqualTo(original).hasSameHashCodeAs(original);
+        assertThat(copy.get("path")).isEqualTo("/orders/17");
+        assertThat(copy.get("absent")).isNull();
+        assertThat(copy.get(null)).isNull();
+        assertThat(copy.containsKey("gone")).isTrue();
+        assertThat(copy.containsKey("absent")).isFalse();
+        assertThatThrownBy(() -> copy.put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> copy.entrySet().iterator().next().setValue("POST"))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> copy.keySet().remove("method")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    /** Two keys with one {@code toString()} become one entry, the last value winning, as a LinkedHashMap copy did. */
+    @Example
+    void shouldKeepOneEntryForKeysThatPrintAlike() {
+        Map<Object, Object> original = new java.util.LinkedHashMap<>();
+        original.put(1, "number");
+        original.put("x", "between");
+        original.put("1", "text");
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Map<String, Object> copy = JsonValues.copy("metadata", (Map) original, 16 * 1024);
+
+        assertThat(copy).containsExactly(Map.entry("1", "text"), Map.entry("x", "between"));
+    }
+
+    /** The digits of a whole number are counted, not printed: the count must be what printing gives. */
+    @Property(tries = 2_000)
+    void shouldCountTheDecimalDigitsOfAWholeNumberAsPrintingDoes(@ForAll long n) {
+        assertThat(JsonValues.decimalLength(n)).isEqualTo(Long.toString(n).length());
+    }
+
+    @Example
+    void shouldCountTheDecimalDigitsOfTheExtremes() {
+        for (long n : new long[] {0, 9, 10, -1, -10, Long.MAX_VALUE, Long.MIN_VALUE, Integer.MIN_VALUE}) {
+            assertThat(JsonValues.decimalLength(n)).as("%d", n).isEqualTo(Long.toString(n).length());
+        }
+    }
 }

@@ -42,13 +42,23 @@ public final class ClientAddresses {
         if (!resolver.isTrusted(peerAddress)) {
             return new Client(IpAddresses.format(peerAddress), false);
         }
-        return new Client(resolver.resolve(peer, headers(request, forwardedForHeader),
-                useForwardedHeader ? headers(request, "Forwarded") : List.of()), true);
+        return new Client(IpAddresses.format(resolver.clientBehind(peerAddress, headers(request, forwardedForHeader),
+                useForwardedHeader ? headers(request, "Forwarded") : List.of())), true);
     }
 
     private static List<String> headers(HttpServletRequest request, String name) {
         Enumeration<String> values = request.getHeaders(name);
-        return values == null || !values.hasMoreElements() ? List.of() : Collections.list(values);
+        if (values == null || !values.hasMoreElements()) {
+            return List.of();
+        }
+        String first = values.nextElement();
+        if (!values.hasMoreElements()) {
+            return first == null ? List.of() : List.of(first); // the usual case: one line
+        }
+        List<String> all = new ArrayList<>();
+        all.add(first);
+        all.addAll(Collections.list(values));
+        return all;
     }
 
     @Override

@@ -58,20 +58,33 @@ public final class ClientIpResolver {
         if (!isTrusted(peerAddress)) {
             return IpAddresses.format(peerAddress);
         }
-        byte[] client = !forwarded.isEmpty() ? walkForwarded(peerAddress, String.join(",", forwarded))
-                : !forwardedFor.isEmpty() ? walkForwardedFor(peerAddress, String.join(",", forwardedFor))
-                : peerAddress;
-        return IpAddresses.format(client);
+        return IpAddresses.format(clientBehind(peerAddress, forwardedFor, forwarded));
+    }
+
+    /**
+     * The client's address when the socket peer {@code trustedPeer} is a trusted proxy: what its
+     * forwarding headers name, walked from the right (see the class comment).
+     */
+    public byte[] clientBehind(byte[] trustedPeer, List<String> forwardedFor, List<String> forwarded) {
+        return !forwarded.isEmpty() ? walkForwarded(trustedPeer, joined(forwarded))
+                : !forwardedFor.isEmpty() ? walkForwardedFor(trustedPeer, joined(forwardedFor))
+                : trustedPeer;
+    }
+
+    private static String joined(List<String> lines) {
+        return lines.size() == 1 ? lines.get(0) : String.join(",", lines);
     }
 
     private byte[] walkForwardedFor(byte[] peer, String header) {
         if (header.length() > MAX_HEADER_CHARS) {
             return peer;
         }
-        String[] entries = header.split(",", -1);
         byte[] lastKnown = peer;
-        for (int i = entries.length - 1; i >= 0; i--) {
-            String entry = IpAddresses.strip(entries[i]);
+        int end = header.length();
+        while (end >= 0) {
+            int comma = header.lastIndexOf(',', end - 1);
+            String entry = IpAddresses.strip(header.substring(comma + 1, end));
+            end = comma;
             if (entry.isEmpty()) {
                 continue;
             }

@@ -1,5 +1,6 @@
 package io.activitytrail.servlet.internal;
 
+import java.util.Arrays;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
@@ -10,16 +11,21 @@ import org.jspecify.annotations.Nullable;
  * any path (case-insensitively: {@code /A.CSS} is a style sheet too). Immutable and thread-safe.
  */
 public final class PathPattern {
-    private static final String[] NO_SEGMENTS = new String[0];
-
     private final String pattern;
     private final @Nullable String extension;
     private final String[] segments;
+    /** Every segment is {@code **}: matches any path without reading it. */
+    private final boolean matchesEverything;
+    /** The first segment when it is plain text (no wildcard): a path whose first segment differs is rejected in place. */
+    private final @Nullable String literalFirstSegment;
 
     private PathPattern(String pattern, @Nullable String extension, String[] segments) {
         this.pattern = pattern;
         this.extension = extension;
         this.segments = segments;
+        this.matchesEverything = extension == null && segments.length > 0 && Arrays.stream(segments).allMatch("**"::equals);
+        this.literalFirstSegment = segments.length > 0 && segments[0].indexOf('*') < 0 && segments[0].indexOf('?') < 0
+                ? segments[0] : null;
     }
 
     /** The pattern, or null when it starts with neither {@code /} nor {@code *.}. */
@@ -35,26 +41,60 @@ public final class PathPattern {
     }
 
     public boolean matches(String path) {
-        return matches(path, extension != null ? NO_SEGMENTS : segments(path));
-    }
-
-    /** Whether {@link #matches(String, String[])} reads the segments (an extension pattern does not). */
-    public boolean needsSegments() {
-        return extension == null;
+        return matches(new RequestPath(path));
     }
 
     /**
-     * Whether {@code path} matches, given its {@link #segments(String) segments}: split once for
-     * every pattern a request is checked against, since this runs on every request. The segments
-     * may be null for a pattern that does not {@link #needsSegments() need them}.
+     * Whether {@code path} matches. This runs for every pattern on every request, so the common
+     * verdicts are reached without splitting the path: an extension compares the path's end in
+     * place, {@code /**} matches at once, and a pattern whose first segment is plain text rejects
+     * a path whose first segment differs; only what is left reads the path's segments, split once
+     * for all the patterns.
      */
-    public boolean matches(String path, String @Nullable [] pathSegments) {
+    public boolean matches(RequestPath path) {
+        String p = path.path;
         if (extension != null) {
-            int lastSegment = path.length() - path.lastIndexOf('/') - 1;
+            int lastSegment = p.length() - path.lastSegmentStart;
             return lastSegment > extension.length()
-                    && path.regionMatches(true, path.length() - extension.length(), extension, 0, extension.length());
+                    && p.regionMatches(true, p.length() - extension.length(), extension, 0, extension.length());
         }
-        return matchSegments(segments, 0, java.util.Objects.requireNonNull(pathSegments, "pathSegments"), 0);
+        if (matchesEverything) {
+            return true;
+        }
+        if (literalFirstSegment != null && !path.firstSegmentIs(literalFirstSegment)) {
+            return false;
+        }
+        return matchSegments(segments, 0, path.segments(), 0);
+    }
+
+    /** A request's path as the patterns read it; its segments are split on first need, once. */
+    public static final class RequestPath {
+        private final String path;
+        private final int lastSegmentStart;
+        private String @Nullable [] segments;
+
+        public RequestPath(String path) {
+            this.path = path;
+            this.lastSegmentStart = path.lastIndexOf('/') + 1;
+        }
+
+        boolean firstSegmentIs(String segment) {
+            int start = 0;
+            while (start < path.length() && path.charAt(start) == '/') {
+                start++;
+            }
+            int end = start + segment.length();
+            return path.startsWith(segment, start) && (end == path.length() || path.charAt(end) == '/');
+        }
+
+        String[] segments() {
+            String[] s = segments;
+            if (s == null) {
+                s = PathPattern.segments(path);
+                segments = s;
+            }
+            return s;
+        }
     }
 
     /** The non-empty segments of {@code path}: {@code /a//b/} gives {@code [a, b]}. */
@@ -113,12 +153,13 @@ public final class PathPattern {
         int star = -1;
         int mark = 0;
         while (t < text.length()) {
-            if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == text.charAt(t))) {
-                p++;
-                t++;
-            } else if (p < pattern.length() && pattern.charAt(p) == '*') {
+            // The star first: read as a literal it would match only a '*' in the path.
+            if (p < pattern.length() && pattern.charAt(p) == '*') {
                 star = p++;
                 mark = t;
+            } else if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == text.charAt(t))) {
+                p++;
+                t++;
             } else if (star >= 0) {
                 p = star + 1;
                 t = ++mark;

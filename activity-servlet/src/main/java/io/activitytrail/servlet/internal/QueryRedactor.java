@@ -1,7 +1,7 @@
 package io.activitytrail.servlet.internal;
 
 import java.util.List;
-import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps a query string but replaces the value of every parameter whose name looks like a secret
@@ -18,33 +18,38 @@ public final class QueryRedactor {
         this.secretKeys = secretKeys.stream().map(QueryRedactor::compact).filter(k -> !k.isEmpty()).toArray(String[]::new);
     }
 
+    /** {@code query} with the secret values masked; the same string when it names no secret (the usual case). */
     public String redact(String query) {
-        StringBuilder out = new StringBuilder(query.length());
+        @Nullable StringBuilder out = null; // made at the first secret
+        int copied = 0; // query[0, copied) is in out
         int start = 0;
         while (start <= query.length()) {
             int end = query.indexOf('&', start);
             if (end < 0) {
                 end = query.length();
             }
-            String pair = query.substring(start, end);
-            if (start > 0) {
-                out.append('&');
-            }
-            int eq = pair.indexOf('=');
-            if (eq >= 0 && isSecret(pair.substring(0, eq))) {
-                out.append(pair, 0, eq + 1).append(MASK);
-            } else {
-                out.append(pair);
+            int eq = query.indexOf('=', start);
+            if (eq >= 0 && eq < end && isSecret(query, start, eq)) {
+                if (out == null) {
+                    out = new StringBuilder(query.length());
+                }
+                out.append(query, copied, eq + 1).append(MASK);
+                copied = end;
             }
             start = end + 1;
         }
-        return out.toString();
+        return out == null ? query : out.append(query, copied, query.length()).toString();
     }
 
     boolean isSecret(String rawName) {
-        String name = compact(percentDecode(rawName));
+        return isSecret(rawName, 0, rawName.length());
+    }
+
+    /** Whether the parameter name {@code query[from, to)} holds a secret key, read as {@link #compact} reads it. */
+    private boolean isSecret(String query, int from, int to) {
+        StringBuilder name = compactDecoded(query, from, to);
         for (String key : secretKeys) {
-            if (name.contains(key)) {
+            if (name.indexOf(key) >= 0) {
                 return true;
             }
         }
@@ -52,37 +57,31 @@ public final class QueryRedactor {
     }
 
     private static String compact(String name) {
-        StringBuilder out = new StringBuilder(name.length());
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
+        return compactDecoded(name, 0, name.length()).toString();
+    }
+
+    /**
+     * The letters and digits of {@code s[from, to)}, lower-cased, after percent-decoding (lenient:
+     * a broken escape stays as it is; bytes become chars one to one, only ASCII matters here).
+     */
+    private static StringBuilder compactDecoded(String s, int from, int to) {
+        StringBuilder out = new StringBuilder(to - from);
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c == '%' && i + 2 < to) {
+                int hi = Character.digit(s.charAt(i + 1), 16);
+                int lo = Character.digit(s.charAt(i + 2), 16);
+                if (hi >= 0 && lo >= 0) {
+                    c = (char) (hi * 16 + lo);
+                    i += 2;
+                }
+            }
             if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
                 out.append(c);
             } else if (c >= 'A' && c <= 'Z') {
                 out.append((char) (c + 32));
             }
         }
-        return out.toString().toLowerCase(Locale.ROOT);
-    }
-
-    /** Lenient: a broken escape stays as it is. Bytes become chars one to one; only ASCII matters here. */
-    private static String percentDecode(String s) {
-        if (s.indexOf('%') < 0) {
-            return s;
-        }
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '%' && i + 2 < s.length()) {
-                int hi = Character.digit(s.charAt(i + 1), 16);
-                int lo = Character.digit(s.charAt(i + 2), 16);
-                if (hi >= 0 && lo >= 0) {
-                    out.append((char) (hi * 16 + lo));
-                    i += 2;
-                    continue;
-                }
-            }
-            out.append(c);
-        }
-        return out.toString();
+        return out;
     }
 }

@@ -55,6 +55,8 @@ public final class RequestLogger {
     private final Set<String> includeMethods;
     private final Set<String> excludeMethods;
     private final @Nullable String apiPath;
+    /** {@link #apiPath} with one trailing slash: what the paths below it start with. */
+    private final @Nullable String apiPathPrefix;
     private final QueryRedactor queryRedactor;
     private final LongAdder failures = new LongAdder();
     private final RateLimitedLog rateLimitedLog = new RateLimitedLog(LOG);
@@ -68,6 +70,7 @@ public final class RequestLogger {
         this.includeMethods = new HashSet<>(settings.includeMethods());
         this.excludeMethods = new HashSet<>(settings.excludeMethods());
         this.apiPath = settings.activityApiPath().orElse(null);
+        this.apiPathPrefix = apiPath == null || apiPath.endsWith("/") ? apiPath : apiPath + "/";
         this.queryRedactor = new QueryRedactor(settings.secretQueryKeys());
     }
 
@@ -154,24 +157,18 @@ public final class RequestLogger {
             return false;
         }
         String path = pathWithinApplication(request);
-        if (apiPath != null && ("GET".equals(method) || "HEAD".equals(method))
-                && (path.equals(apiPath) || path.startsWith(apiPath.endsWith("/") ? apiPath : apiPath + "/"))) {
+        if (apiPath != null && apiPathPrefix != null && ("GET".equals(method) || "HEAD".equals(method))
+                && (path.equals(apiPath) || path.startsWith(apiPathPrefix))) {
             return false;
         }
-        String[] segments = null; // split once for all the patterns, and only if one needs it
+        PathPattern.RequestPath target = new PathPattern.RequestPath(path);
         for (PathPattern exclude : excludes) {
-            if (segments == null && exclude.needsSegments()) {
-                segments = PathPattern.segments(path);
-            }
-            if (exclude.matches(path, segments)) {
+            if (exclude.matches(target)) {
                 return false;
             }
         }
         for (PathPattern include : includes) {
-            if (segments == null && include.needsSegments()) {
-                segments = PathPattern.segments(path);
-            }
-            if (include.matches(path, segments)) {
+            if (include.matches(target)) {
                 return true;
             }
         }

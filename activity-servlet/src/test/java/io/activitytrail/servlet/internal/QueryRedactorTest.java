@@ -31,4 +31,19 @@ class QueryRedactorTest {
     void shouldReplaceValuesOfSecretLookingKeysOnly(String query, String expected) {
         assertThat(redactor.redact(query)).isEqualTo(expected);
     }
+
+    /** Most queries name no secret: the redactor hands back the query itself, without copying it. */
+    @org.junit.jupiter.api.Test
+    void shouldReturnTheSameQueryWhenItNamesNoSecret() {
+        String query = "page=2&sort=asc&q=token";
+
+        assertThat(redactor.redact(query)).isSameAs(query);
+    }
+
+    /** Secrets and plain pairs interleaved: every pair between two secrets is copied as it was. */
+    @org.junit.jupiter.api.Test
+    void shouldKeepThePairsBetweenSecretsWhenItMasksSeveral() {
+        assertThat(redactor.redact("a=1&token=x&b=2&c=3&password=y&d=4"))
+                .isEqualTo("a=1&token=***&b=2&c=3&password=***&d=4");
+    }
 }
