@@ -478,6 +478,23 @@ abstract class ActivityFilterBehaviour {
     }
 
     @Test
+    void shouldResolveEachRequestsOwnClientHintsWhenTheyRepeat() throws Exception {
+        start(defaults());
+        String ua = "\"Chromium\";v=\"130\", \"Google Chrome\";v=\"130\", \"Not?A_Brand\";v=\"99\"";
+
+        // The filter keeps the device info of hints it has seen; each request must still get its own.
+        String mac = signedIn("/ok", "Sec-CH-UA", ua, "Sec-CH-UA-Mobile", "?0", "Sec-CH-UA-Platform", "\"macOS\"");
+        String windows = signedIn("/ok", "Sec-CH-UA", ua, "Sec-CH-UA-Mobile", "?0", "Sec-CH-UA-Platform", "\"Windows\"");
+        String macAgain = signedIn("/ok", "Sec-CH-UA", ua, "Sec-CH-UA-Mobile", "?0", "Sec-CH-UA-Platform", "\"macOS\"");
+        String mobile = signedIn("/ok", "Sec-CH-UA", ua, "Sec-CH-UA-Mobile", "?1", "Sec-CH-UA-Platform", "\"macOS\"");
+
+        assertThat(loggedOnce(mac).get(0).deviceInfo()).containsEntry("os", "macOS").containsEntry("device_type", "desktop");
+        assertThat(loggedOnce(windows).get(0).deviceInfo()).containsEntry("os", "Windows");
+        assertThat(loggedOnce(macAgain).get(0).deviceInfo()).containsEntry("os", "macOS").containsEntry("device_type", "desktop");
+        assertThat(loggedOnce(mobile).get(0).deviceInfo()).containsEntry("device_type", "mobile");
+    }
+
+    @Test
     void shouldTakeTheCountryFromACdnHeaderOnlyFromATrustedProxy() throws Exception {
         start(FilterSettings.builder().trustedProxies("127.0.0.1").countryHeaders("CF-IPCountry", "X-Country").build());
 

@@ -1,5 +1,7 @@
 package io.activitytrail.servlet.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.activitytrail.Activity;
 import io.activitytrail.ActivityTrail;
 import io.activitytrail.RequestInfo;
@@ -58,6 +60,9 @@ public final class RequestLogger {
     /** {@link #apiPath} with one trailing slash: what the paths below it start with. */
     private final @Nullable String apiPathPrefix;
     private final QueryRedactor queryRedactor;
+    /** Browsers send a few distinct client hints (one per brand and major version); bounded against made-up ones. */
+    private final Cache<ClientHintHeaders, Map<String, Object>> deviceInfoByClientHints =
+            Caffeine.newBuilder().maximumSize(1_000).build();
     private final LongAdder failures = new LongAdder();
     private final RateLimitedLog rateLimitedLog = new RateLimitedLog(LOG);
 
@@ -230,20 +235,33 @@ public final class RequestLogger {
                 Texts.clean(uri, MAX_DESCRIPTION_PATH), deviceInfo, locationInfo, userAtStart);
     }
 
-    private static Map<String, Object> clientHints(HttpServletRequest request) {
+    private Map<String, Object> clientHints(HttpServletRequest request) {
         String ua = request.getHeader("Sec-CH-UA");
         String mobile = request.getHeader("Sec-CH-UA-Mobile");
         String platform = request.getHeader("Sec-CH-UA-Platform");
         if (ua == null && mobile == null && platform == null) {
             return Map.of();
         }
+        return deviceInfoByClientHints.get(new ClientHintHeaders(ua, mobile, platform), RequestLogger::deviceInfo);
+    }
+
+    /**
+     * The device info of these client hints, as {@code Activity.Builder} checked it: a map the
+     * builder copied is set again as it is, so each activity with these hints shares this one
+     * instead of copying and measuring it again (a fifth of the filter's time before).
+     */
+    private static Map<String, Object> deviceInfo(ClientHintHeaders headers) {
         // The shape the core's device resolver reads (and prefers to the frozen User-Agent string).
         Map<String, Object> hints = new LinkedHashMap<>();
-        putHint(hints, "sec_ch_ua", ua);
-        putHint(hints, "sec_ch_ua_mobile", mobile);
-        putHint(hints, "sec_ch_ua_platform", platform);
-        return Map.of("client_hints", hints);
+        putHint(hints, "sec_ch_ua", headers.ua());
+        putHint(hints, "sec_ch_ua_mobile", headers.mobile());
+        putHint(hints, "sec_ch_ua_platform", headers.platform());
+        return Activity.builder("client-hints", "client_hints").deviceInfo(Map.of("client_hints", hints)).build()
+                .deviceInfo();
     }
+
+    /** The three client-hint headers as the browser sent them: what a cached device info is found by. */
+    private record ClientHintHeaders(@Nullable String ua, @Nullable String mobile, @Nullable String platform) {}
 
     private static void putHint(Map<String, Object> hints, String key, @Nullable String value) {
         if (value != null) {
