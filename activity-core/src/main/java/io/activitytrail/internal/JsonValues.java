@@ -203,12 +203,7 @@ public final class JsonValues {
             Map<String, Object> copy = new LinkedHashMap<>(Math.max(4, map.size() * 2));
             size.bytes += 2 + Math.max(0, map.size() - 1);
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (e.getKey() == null) {
-                    throw new InvalidActivityException(field, "must not have a null key");
-                }
-                String key = e.getKey().toString();
-                size.bytes += quotedLength(key) + 1;
-                copy.put(key, copyValue(field, e.getValue(), size, depth + 1, maxDepth));
+                copy.put(key(field, e, size), copyValue(field, e.getValue(), size, depth + 1, maxDepth));
             }
             return Collections.unmodifiableMap(copy);
         }
@@ -238,6 +233,16 @@ public final class JsonValues {
         return s;
     }
 
+    /** The entry's key as JSON has it (its {@code toString()}), counted with its colon. */
+    private static String key(String field, Map.Entry<?, ?> entry, Counter size) {
+        if (entry.getKey() == null) {
+            throw new InvalidActivityException(field, "must not have a null key");
+        }
+        String key = entry.getKey().toString();
+        size.bytes += quotedLength(key) + 1;
+        return key;
+    }
+
     /** Copies a map of a few entries into a {@link SmallMap}; a key met twice (two keys with one {@code toString()}) keeps the last value. */
     private static Map<String, Object> copySmall(String field, Map<?, ?> map, Counter size, int depth, int maxDepth) {
         String[] keys = new String[map.size()];
@@ -245,11 +250,7 @@ public final class JsonValues {
         int count = 0;
         size.bytes += 2 + Math.max(0, map.size() - 1);
         for (Map.Entry<?, ?> e : map.entrySet()) {
-            if (e.getKey() == null) {
-                throw new InvalidActivityException(field, "must not have a null key");
-            }
-            String key = e.getKey().toString();
-            size.bytes += quotedLength(key) + 1;
+            String key = key(field, e, size);
             Object copy = copyValue(field, e.getValue(), size, depth + 1, maxDepth);
             int at = SmallMap.indexOf(keys, count, key);
             if (at >= 0) {

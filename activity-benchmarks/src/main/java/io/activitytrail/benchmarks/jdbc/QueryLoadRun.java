@@ -71,7 +71,8 @@ import org.eclipse.jetty.server.ServerConnector;
  * System properties: {@code rows} (10,000,000; a multiple of 10), {@code rounds} (3 measuring
  * rounds on the same data), {@code ingestSeconds} (20; 0 skips the write-rate comparison of the
  * free-text index), {@code textIndex} (user_trgm: the free-text index made on the loaded table before the
- * text filters are measured again; none skips that phase), {@code export} (true), {@code explain} (true: prints the plans). Embedded
+ * text filters are measured again; none skips that phase), {@code export} (true), {@code explain} (true: prints the plans),
+ * {@code queries} (true; false measures only HTTP and the export). Embedded
  * PostgreSQL 17, or the server in {@code ACTIVITY_TEST_JDBC_URL}.
  */
 public final class QueryLoadRun {
@@ -80,6 +81,8 @@ public final class QueryLoadRun {
     static final int INGEST_SECONDS = Integer.getInteger("ingestSeconds", 20);
     static final boolean EXPORT = Boolean.parseBoolean(System.getProperty("export", "true"));
     static final boolean EXPLAIN = Boolean.parseBoolean(System.getProperty("explain", "true"));
+    /** False skips the in-process query rounds (and the plans): to measure the HTTP phase and the export alone. */
+    static final boolean QUERIES = Boolean.parseBoolean(System.getProperty("queries", "true"));
     static final int RANDOM_USERS = 1_000;
     static final String TABLE = BenchmarkDatabase.TABLE;
     /** A free-text index made on the loaded table before the text filters are measured again: none, trgm or user_trgm. */
@@ -121,10 +124,10 @@ public final class QueryLoadRun {
             load(db);
             QueryLoadRun run = new QueryLoadRun(db);
             try {
-                if (EXPLAIN) {
+                if (QUERIES && EXPLAIN) {
                     run.explainAll();
                 }
-                for (int round = 1; round <= ROUNDS; round++) {
+                for (int round = 1; QUERIES && round <= ROUNDS; round++) {
                     run.round(round);
                 }
                 if (!TEXT_INDEX.equals("none")) {
@@ -509,18 +512,36 @@ public final class QueryLoadRun {
                 resp.getWriter().write("{\"success\":true,\"data\":{}}");
             }
         }), "/trivial");
+        // The second baseline: a servlet that sends a page the API sent, byte for byte (set once the
+        // first page is fetched), so that carrying the body costs both sides alike.
+        byte[][] samePage = {new byte[0]};
+        context.addServlet(new ServletHolder(new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                resp.setContentType("application/json");
+                resp.setContentLength(samePage[0].length);
+                resp.getOutputStream().write(samePage[0]);
+            }
+        }), "/same-page");
         server.setHandler(context);
         server.start();
         try {
             String base = "http://127.0.0.1:" + connector.getLocalPort();
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            samePage[0] = client.send(HttpRequest.newBuilder(URI.create(base + settings.basePath()))
+                    .header("X-Bench-User", "user-5000").GET().build(), HttpResponse.BodyHandlers.ofByteArray()).body();
+            System.out.printf(Locale.ROOT, "same-page baseline: %,d bytes (the first page of user-5000)%n", samePage[0].length);
             for (int round = 1; round <= ROUNDS; round++) {
                 Random random = new Random(100 + round);
                 List<String> warm = randomUsers(random);
                 List<String> users = randomUsers(random);
                 httpRound(client, base, settings.basePath(), "", warm, ""); // warm-up
                 httpRound(client, base, settings.basePath(), "/stats", warm, "");
+                httpPageRound(client, base, settings.basePath(), warm); // warm-up
                 record(round, httpRound(client, base, settings.basePath(), "", users, ""));
+                for (Result r : httpPageRound(client, base, settings.basePath(), users)) {
+                    record(round, r);
+                }
                 record(round, httpRound(client, base, settings.basePath(), "/stats", users, ", first call (not cached)"));
                 record(round, httpRound(client, base, settings.basePath(), "/stats", users, ", again (cached)"));
             }
@@ -544,6 +565,32 @@ public final class QueryLoadRun {
             }
         }
         return new Result("HTTP GET {base}" + route + ", 1,000 random users" + what, library, baseline, "GET of a trivial servlet, same Jetty");
+    }
+
+    /**
+     * {@code GET {base}} against the servlet that sends the same bytes, and that servlet against
+     * the trivial one: what the API's work costs over carrying its page, and what carrying costs.
+     */
+    private List<Result> httpPageRound(HttpClient client, String base, String path, List<String> users) throws Exception {
+        long[] library = new long[users.size()];
+        long[] samePage = new long[users.size()];
+        long[] trivial = new long[users.size()];
+        for (int i = 0; i < users.size(); i++) {
+            HttpRequest[] requests = {
+                HttpRequest.newBuilder(URI.create(base + path)).header("X-Bench-User", users.get(i)).GET().build(),
+                HttpRequest.newBuilder(URI.create(base + "/same-page")).header("X-Bench-User", users.get(i)).GET().build(),
+                HttpRequest.newBuilder(URI.create(base + "/trivial")).header("X-Bench-User", users.get(i)).GET().build()};
+            long[][] into = {library, samePage, trivial};
+            for (int k = 0; k < 3; k++) { // each goes first, second and third in turn
+                int which = (i + k) % 3;
+                into[which][i] = timeHttp(client, requests[which]);
+            }
+        }
+        return List.of(
+                new Result("HTTP GET {base}, 1,000 random users, against the same bytes", library, samePage,
+                        "a servlet sending a page of the API's, same Jetty"),
+                new Result("HTTP GET of the same bytes, against the trivial servlet", samePage, trivial,
+                        "GET of a trivial servlet, same Jetty"));
     }
 
     private static long timeHttp(HttpClient client, HttpRequest request) throws Exception {
