@@ -519,6 +519,12 @@ public final class FilterSettings {
                     throw new IllegalArgumentException("secretQueryKeys entry must contain a letter or digit, but was "
                             + quote(k));
                 }
+                // Names are compared by their ASCII letters and digits only: any other letter would
+                // be dropped, and the key would match nothing or far too much.
+                if (k.chars().anyMatch(c -> c >= 0x80 && Character.isLetterOrDigit(c))) {
+                    throw new IllegalArgumentException("secretQueryKeys entry must use only ASCII letters and digits, but was "
+                            + quote(k));
+                }
                 copy.add(k.toLowerCase(Locale.ROOT));
             }
             this.secretQueryKeys = List.copyOf(copy);

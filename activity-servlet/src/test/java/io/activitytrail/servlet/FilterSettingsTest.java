@@ -76,6 +76,9 @@ class FilterSettingsTest {
         assertThatThrownBy(() -> b.activityApiPath("api")).hasMessage("activityApiPath must start with \"/\", but was \"api\"");
         assertThatThrownBy(() -> b.mdcKey("")).hasMessage("mdcKey must not be blank, but was \"\"");
         assertThatThrownBy(() -> b.secretQueryKeys(List.of("__"))).hasMessageContaining("\"__\"");
+        // Regression: a key of other letters compacted to nothing (or to its digits) and silently matched nothing.
+        assertThatThrownBy(() -> b.secretQueryKeys(List.of("пароль")))
+                .hasMessage("secretQueryKeys entry must use only ASCII letters and digits, but was \"пароль\"");
         assertThatThrownBy(() -> b.countryHeaders("CF IPCountry")).hasMessageContaining("\"CF IPCountry\"");
     }
 

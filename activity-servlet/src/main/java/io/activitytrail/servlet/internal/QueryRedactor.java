@@ -23,13 +23,21 @@ public final class QueryRedactor {
         @Nullable StringBuilder out = null; // made at the first secret
         int copied = 0; // query[0, copied) is in out
         int start = 0;
+        // The next '=' at or after start, searched again only once passed: searching from each pair
+        // to the end of the query made "a&a&a&..." quadratic.
+        int eq = -1;
         while (start <= query.length()) {
             int end = query.indexOf('&', start);
             if (end < 0) {
                 end = query.length();
             }
-            int eq = query.indexOf('=', start);
-            if (eq >= 0 && eq < end && isSecret(query, start, eq)) {
+            if (eq < start) {
+                eq = query.indexOf('=', start);
+                if (eq < 0) {
+                    eq = Integer.MAX_VALUE; // none left
+                }
+            }
+            if (eq < end && isSecret(query, start, eq)) {
                 if (out == null) {
                     out = new StringBuilder(query.length());
                 }

@@ -60,9 +60,13 @@ public final class RequestLogger {
     /** {@link #apiPath} with one trailing slash: what the paths below it start with. */
     private final @Nullable String apiPathPrefix;
     private final QueryRedactor queryRedactor;
-    /** Browsers send a few distinct client hints (one per brand and major version); bounded against made-up ones. */
+    /**
+     * Browsers send a few distinct client hints (one per brand and major version); bounded against
+     * made-up ones. Its upkeep (amortised over the reads) runs on the request thread rather than
+     * waking a common-pool thread, as the trail's device cache keeps its own on the writer.
+     */
     private final Cache<ClientHintHeaders, Map<String, Object>> deviceInfoByClientHints =
-            Caffeine.newBuilder().maximumSize(1_000).build();
+            Caffeine.newBuilder().maximumSize(1_000).executor(Runnable::run).build();
     private final LongAdder failures = new LongAdder();
     private final RateLimitedLog rateLimitedLog = new RateLimitedLog(LOG);
 
@@ -242,7 +246,9 @@ public final class RequestLogger {
         if (ua == null && mobile == null && platform == null) {
             return Map.of();
         }
-        return deviceInfoByClientHints.get(new ClientHintHeaders(ua, mobile, platform), RequestLogger::deviceInfo);
+        ClientHintHeaders headers = new ClientHintHeaders(ua, mobile, platform);
+        // Real hints are short; longer ones are made up, and a key holding them would keep them alive.
+        return headers.fitCache() ? deviceInfoByClientHints.get(headers, RequestLogger::deviceInfo) : deviceInfo(headers);
     }
 
     /**
@@ -261,7 +267,15 @@ public final class RequestLogger {
     }
 
     /** The three client-hint headers as the browser sent them: what a cached device info is found by. */
-    private record ClientHintHeaders(@Nullable String ua, @Nullable String mobile, @Nullable String platform) {}
+    private record ClientHintHeaders(@Nullable String ua, @Nullable String mobile, @Nullable String platform) {
+        boolean fitCache() {
+            return fits(ua) && fits(mobile) && fits(platform);
+        }
+
+        private static boolean fits(@Nullable String hint) {
+            return hint == null || hint.length() <= MAX_HINT_LENGTH;
+        }
+    }
 
     private static void putHint(Map<String, Object> hints, String key, @Nullable String value) {
         if (value != null) {
