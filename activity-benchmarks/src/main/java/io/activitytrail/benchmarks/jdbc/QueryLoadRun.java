@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -514,13 +515,14 @@ public final class QueryLoadRun {
         }), "/trivial");
         // The second baseline: a servlet that sends a page the API sent, byte for byte (set once the
         // first page is fetched), so that carrying the body costs both sides alike.
-        byte[][] samePage = {new byte[0]};
+        AtomicReference<byte[]> samePage = new AtomicReference<>(new byte[0]);
         context.addServlet(new ServletHolder(new HttpServlet() {
             @Override
             protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
                 resp.setContentType("application/json");
-                resp.setContentLength(samePage[0].length);
-                resp.getOutputStream().write(samePage[0]);
+                byte[] page = samePage.get();
+                resp.setContentLength(page.length);
+                resp.getOutputStream().write(page);
             }
         }), "/same-page");
         server.setHandler(context);
@@ -528,9 +530,9 @@ public final class QueryLoadRun {
         try {
             String base = "http://127.0.0.1:" + connector.getLocalPort();
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            samePage[0] = client.send(HttpRequest.newBuilder(URI.create(base + settings.basePath()))
-                    .header("X-Bench-User", "user-5000").GET().build(), HttpResponse.BodyHandlers.ofByteArray()).body();
-            System.out.printf(Locale.ROOT, "same-page baseline: %,d bytes (the first page of user-5000)%n", samePage[0].length);
+            samePage.set(client.send(HttpRequest.newBuilder(URI.create(base + settings.basePath()))
+                    .header("X-Bench-User", "user-5000").GET().build(), HttpResponse.BodyHandlers.ofByteArray()).body());
+            System.out.printf(Locale.ROOT, "same-page baseline: %,d bytes (the first page of user-5000)%n", samePage.get().length);
             for (int round = 1; round <= ROUNDS; round++) {
                 Random random = new Random(100 + round);
                 List<String> warm = randomUsers(random);

@@ -49,10 +49,6 @@ public final class QueryRedactor {
         return out == null ? query : out.append(query, copied, query.length()).toString();
     }
 
-    boolean isSecret(String rawName) {
-        return isSecret(rawName, 0, rawName.length());
-    }
-
     /** Whether the parameter name {@code query[from, to)} holds a secret key, read as {@link #compact} reads it. */
     private boolean isSecret(String query, int from, int to) {
         StringBuilder name = compactDecoded(query, from, to);

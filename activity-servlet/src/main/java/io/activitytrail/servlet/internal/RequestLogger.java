@@ -166,7 +166,7 @@ public final class RequestLogger {
             return false;
         }
         String path = pathWithinApplication(request);
-        if (apiPath != null && apiPathPrefix != null && ("GET".equals(method) || "HEAD".equals(method))
+        if (apiPathPrefix != null && ("GET".equals(method) || "HEAD".equals(method))
                 && (path.equals(apiPath) || path.startsWith(apiPathPrefix))) {
             return false;
         }
